@@ -1,0 +1,58 @@
+package stackconfig
+
+// Project is the Pulumi project name, the namespace of every config key.
+const Project = "tenancy"
+
+// The stack-level config keys, without the "tenancy:" namespace.
+const (
+	KeyRepository        = "repository"
+	KeyBranch            = "branch"
+	KeyAccessToken       = "accessToken"
+	KeyProtect           = "protect"
+	KeyEnvironment       = "environment"
+	KeyBuildSpec         = "buildSpec"
+	KeyBasicAuth         = "basicAuth"
+	KeyBasicAuthUsername = "basicAuthUsername"
+	KeyBasicAuthPassword = "basicAuthPassword"
+	KeyTenants           = "tenants"
+)
+
+// stackKeys are every key a stack file may set under "tenancy:".
+var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
+	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants}
+
+// secretKeys are the keys that must be set with `pulumi config set --secret`.
+var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
+
+// tenantEntry is one item of the tenants list, exactly as written in a stack
+// file. Its json tags are the only keys accepted.
+type tenantEntry struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Region      string            `json:"region"`
+	Tier        string            `json:"tier"`
+	Status      string            `json:"status"`
+	Platform    string            `json:"platform"`
+	Branch      string            `json:"branch"`
+	Domain      string            `json:"domain"`
+	FormerIDs   []string          `json:"formerIds"`
+	Database    databaseEntry     `json:"database"`
+	Environment map[string]string `json:"environment"`
+	Backup      *backupEntry      `json:"backup"`
+}
+
+type databaseEntry struct {
+	Engine              string  `json:"engine"`
+	MinCapacity         float64 `json:"minCapacity"`
+	MaxCapacity         float64 `json:"maxCapacity"`
+	InstanceClass       string  `json:"instanceClass"`
+	Instances           int     `json:"instances"`
+	BackupRetentionDays int     `json:"backupRetentionDays"`
+	EngineVersion       string  `json:"engineVersion"`
+}
+
+type backupEntry struct {
+	Schedule      string `json:"schedule"`
+	RetentionDays int    `json:"retentionDays"`
+	NotifyEmail   string `json:"notifyEmail"`
+}

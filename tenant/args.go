@@ -1,0 +1,216 @@
+package tenant
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TenantStackArgs configures one tenant. Plain Go fields decide names, regions
+// and which resources exist; pulumi.StringInput fields are passed through to
+// AWS unchanged and may be secret.
+type TenantStackArgs struct {
+	// DisplayName is the tenant's human-readable name. It can change freely:
+	// no resource name depends on it. Required.
+	DisplayName string
+	// Region is the AWS region holding the tenant's app and data, one of
+	// AmplifyRegions. It can never change in place. Required.
+	Region string
+	// Environment names the deployment (for example "dev" or "prod"). "prod"
+	// selects the PRODUCTION branch stage. Required.
+	Environment string
+	// Tier is the tenant's commercial tier, used for cost allocation.
+	// Default TierStandard.
+	Tier Tier
+	// Status is the tenant's lifecycle state. Default StatusActive.
+	Status Status
+	// Repository is the HTTPS URL of the shared application repository.
+	// Required.
+	Repository string
+	// Branch is the git branch Amplify builds for this tenant. Required.
+	Branch string
+	// AccessToken is the repository access token. Keep it secret
+	// (pulumi.ToSecret or config.RequireSecret). Required.
+	AccessToken pulumi.StringInput
+	// Platform is the Amplify platform. Default PlatformWebCompute.
+	Platform Platform
+	// BuildSpec is an optional amplify.yml build specification; empty uses the
+	// one in the repository.
+	BuildSpec string
+	// EnvironmentVariables are app-level variables for the build and the SSR
+	// runtime. They are not secret: a name that looks like a secret is refused.
+	EnvironmentVariables map[string]string
+	// Database chooses and sizes the tenant's database.
+	Database DatabaseArgs
+	// Domain is an optional custom domain served with an Amplify-managed
+	// certificate.
+	Domain string
+	// BasicAuth, when set, puts the branch behind basic auth. Not allowed in
+	// the prod environment.
+	BasicAuth *BasicAuthArgs
+	// Backup, when set, adds an AWS Backup plan for the tenant's database in
+	// the tenant's region.
+	Backup *BackupArgs
+	// Protect marks data-bearing resources (key, database, secret) protected
+	// and retained on delete, and turns on AWS-side deletion protection.
+	Protect bool
+	// Provider is the aws provider for Region, shared by every tenant of the
+	// region. When nil, the component creates its own provider as a child.
+	Provider *aws.Provider
+}
+
+// BasicAuthArgs holds basic-auth credentials for a non-production branch.
+type BasicAuthArgs struct {
+	// Username is the basic-auth user name. Required.
+	Username string
+	// Password is the basic-auth password; keep it secret. Required.
+	Password pulumi.StringInput
+}
+
+// Tier is a tenant's commercial tier.
+type Tier string
+
+// The tiers a tenant can be on.
+const (
+	TierStarter    Tier = "starter"
+	TierStandard   Tier = "standard"
+	TierEnterprise Tier = "enterprise"
+)
+
+// Platform is the Amplify hosting platform.
+type Platform string
+
+// The Amplify platforms: static single-page apps, or apps with server-side
+// rendering.
+const (
+	PlatformWeb        Platform = "WEB"
+	PlatformWebCompute Platform = "WEB_COMPUTE"
+)
+
+// IDPattern is the rule every tenant ID follows: it prefixes every resource
+// name, so it must be DNS-safe and short.
+var IDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}[a-z0-9]$`)
+
+// ValidateID checks a tenant ID against IDPattern.
+func ValidateID(id string) error {
+	if !IDPattern.MatchString(id) {
+		return fieldErrorf("id", "%q must match %s (lower-case letters, digits and hyphens, 3 to 32 characters)", id, IDPattern)
+	}
+	return nil
+}
+
+var (
+	envNamePattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+	branchPattern     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
+	variablePattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
+	secretNamePattern = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL)`)
+	domainPattern     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	userPattern       = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+// TenantConfigVariable is the app environment variable that carries the
+// tenant's identity as JSON; the component sets it, users may not.
+const TenantConfigVariable = "tenantConfig"
+
+// withDefaults returns a copy of args with every default filled in.
+func (a TenantStackArgs) withDefaults() TenantStackArgs {
+	if a.Tier == "" {
+		a.Tier = TierStandard
+	}
+	if a.Status == "" {
+		a.Status = StatusActive
+	}
+	if a.Platform == "" {
+		a.Platform = PlatformWebCompute
+	}
+	a.Database = a.Database.withDefaults(a.Environment)
+	return a
+}
+
+// IsProduction reports whether the tenant is deployed to the prod environment.
+func (a *TenantStackArgs) IsProduction() bool { return a.Environment == "prod" }
+
+// Validate checks args after defaults are applied and returns every problem
+// at once, each a *FieldError joined with errors.Join.
+func (a *TenantStackArgs) Validate() error {
+	d := a.withDefaults()
+	var errs []error
+	add := func(field, format string, v ...any) { errs = append(errs, fieldErrorf(field, format, v...)) }
+
+	if strings.TrimSpace(d.DisplayName) == "" {
+		add("name", "is required")
+	} else if len(d.DisplayName) > 255 {
+		add("name", "is %d characters long; Amplify allows 255", len(d.DisplayName))
+	}
+	switch {
+	case d.Region == "":
+		add("region", "is required")
+	case !IsAmplifyRegion(d.Region):
+		add("region", "%q does not offer Amplify Hosting; choose one of %s", d.Region, strings.Join(AmplifyRegions, ", "))
+	}
+	if !envNamePattern.MatchString(d.Environment) {
+		add("environment", "%q must be a lower-case name such as dev or prod", d.Environment)
+	}
+	if !slices.Contains([]Tier{TierStarter, TierStandard, TierEnterprise}, d.Tier) {
+		add("tier", "%q is not one of starter, standard, enterprise", d.Tier)
+	}
+	if !slices.Contains([]Status{StatusActive, StatusSuspended, StatusOffboarded}, d.Status) {
+		add("status", "%q is not one of active, suspended, offboarded", d.Status)
+	}
+	if u, err := url.Parse(d.Repository); err != nil || u.Scheme != "https" || u.Host == "" {
+		add("repository", "%q must be an https:// repository URL", d.Repository)
+	}
+	if !branchPattern.MatchString(d.Branch) || strings.Contains(d.Branch, "..") {
+		add("branch", "%q is not a valid git branch name", d.Branch)
+	}
+	if d.AccessToken == nil {
+		add("accessToken", "is required (set it with: pulumi config set --secret accessToken ...)")
+	}
+	if d.Platform != PlatformWeb && d.Platform != PlatformWebCompute {
+		add("platform", "%q is not one of WEB, WEB_COMPUTE", d.Platform)
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.EnvironmentVariables)) {
+		field := "environment." + k
+		switch {
+		case k == TenantConfigVariable:
+			add(field, "is set by tenancy itself and cannot be overridden")
+		case !variablePattern.MatchString(k):
+			add(field, "is not a valid environment variable name")
+		case strings.HasPrefix(k, "AMPLIFY_") || strings.HasPrefix(k, "AWS_"):
+			add(field, "uses a prefix reserved by Amplify (AMPLIFY_, AWS_)")
+		case secretNamePattern.MatchString(k):
+			add(field, "looks like a secret; environment variables are stored in plain text, so keep secrets in AWS Secrets Manager instead")
+		}
+	}
+	if d.Domain != "" && (len(d.Domain) > 253 || !domainPattern.MatchString(d.Domain)) {
+		add("domain", "%q is not a valid lower-case domain name", d.Domain)
+	}
+	if d.BasicAuth != nil {
+		if d.IsProduction() && d.Status == StatusActive {
+			add("basicAuth", "is for non-production branches; an active prod tenant is public")
+		}
+		if !userPattern.MatchString(d.BasicAuth.Username) {
+			add("basicAuth.username", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", d.BasicAuth.Username)
+		}
+		if d.BasicAuth.Password == nil {
+			add("basicAuth.password", "is required")
+		}
+	}
+	errs = append(errs, d.Database.problems()...)
+	if d.Backup != nil {
+		errs = append(errs, d.Backup.problems()...)
+	}
+	return errors.Join(errs...)
+}
+
+// String describes the tenant's placement for logs; it holds no secret.
+func (a *TenantStackArgs) String() string {
+	return fmt.Sprintf("%s/%s (%s, %s)", a.Region, a.Environment, a.Database.Engine, a.Tier)
+}

@@ -1,0 +1,84 @@
+package tenant
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// builder creates a tenant's children. It is the one place that knows how a
+// child is named, parented, given its provider, tagged and protected.
+type builder struct {
+	ctx      *pulumi.Context
+	t        *TenantStack
+	id       string
+	args     *TenantStackArgs
+	provider *aws.Provider
+	// ownProvider is true when the component created its provider itself.
+	ownProvider bool
+}
+
+func newBuilder(ctx *pulumi.Context, t *TenantStack, id string, a *TenantStackArgs) (*builder, error) {
+	b := &builder{ctx: ctx, t: t, id: id, args: a, provider: a.Provider}
+	if b.provider == nil {
+		p, err := newRegionProvider(ctx, b.name("aws"), a.Region, pulumi.Parent(t))
+		if err != nil {
+			return nil, fmt.Errorf("region provider: %w", err)
+		}
+		b.provider, b.ownProvider = p, true
+	}
+	return b, nil
+}
+
+// name is the logical name of a child: the tenant ID, a hyphen, the suffix.
+// The prefix lets an alias on the component carry every child with it.
+func (b *builder) name(suffix string) string { return b.id + "-" + suffix }
+
+// opts are the options every child gets: its parent and the region provider.
+func (b *builder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Parent(b.t), pulumi.Provider(b.provider)}, extra...)
+}
+
+// dataOpts are the options of a data-bearing child (key, database, secret):
+// when protection is on, Pulumi refuses to delete it and, should it ever
+// leave the program, keeps it in AWS.
+func (b *builder) dataOpts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	if b.args.Protect {
+		extra = append(extra, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
+	return b.opts(extra...)
+}
+
+// tags are the cost-allocation tags of every taggable child.
+func (b *builder) tags() pulumi.StringMap {
+	return pulumi.StringMap{
+		"tenant":      pulumi.String(b.id),
+		"environment": pulumi.String(b.args.Environment),
+		"tier":        pulumi.String(string(b.args.Tier)),
+		"managed-by":  pulumi.String("tenancy"),
+	}
+}
+
+// checkedRegion is the tenant's region, failing the deployment when a
+// provider passed in by the caller is configured for another region: the
+// tenant's data would otherwise land outside its region.
+func (b *builder) checkedRegion() pulumi.StringOutput {
+	want := b.args.Region
+	if b.ownProvider {
+		return pulumi.String(want).ToStringOutput()
+	}
+	return b.provider.Region.ApplyT(func(got *string) (string, error) {
+		if got == nil || *got != want {
+			return "", &FieldError{Tenant: b.id, Field: "region", Err: fmt.Errorf("the aws provider passed in is for region %q, not %q", deref(got), want)}
+		}
+		return want, nil
+	}).(pulumi.StringOutput)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

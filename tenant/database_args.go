@@ -1,0 +1,140 @@
+package tenant
+
+import (
+	"math"
+	"strings"
+)
+
+// DatabaseEngine selects the kind of database a tenant gets.
+type DatabaseEngine string
+
+// The database engines a tenant can use. The engine decides the resource type
+// of the tenant's database, so it can never change in place.
+const (
+	EngineDynamoDB         DatabaseEngine = "dynamodb"
+	EngineAuroraPostgreSQL DatabaseEngine = "aurora-postgresql"
+)
+
+// Aurora Serverless v2 capacity limits in ACUs, from the Aurora User Guide,
+// "Capacity for Aurora Serverless v2": 0 to 256 in steps of 0.5, with at
+// least 1 ACU as the maximum.
+const (
+	auroraMinACU     = 0
+	auroraMaxACU     = 256
+	auroraMaxFloor   = 1
+	maxAuroraReaders = 15
+	maxBackupDays    = 35
+)
+
+// DatabaseArgs chooses and sizes a tenant's database.
+type DatabaseArgs struct {
+	// Engine is the database engine. Default EngineDynamoDB.
+	Engine DatabaseEngine
+	// MinCapacity is the Aurora Serverless v2 minimum in ACUs. Default 0.5.
+	MinCapacity float64
+	// MaxCapacity is the Aurora Serverless v2 maximum in ACUs. Default 4.
+	MaxCapacity float64
+	// InstanceClass is a provisioned Aurora instance class (for example
+	// db.r6g.large) for large tenants. Default "db.serverless".
+	InstanceClass string
+	// Instances is the number of Aurora instances, writer included. Default 1.
+	Instances int
+	// BackupRetentionDays is how long Aurora keeps automated backups. Default
+	// 7 in prod, 1 elsewhere.
+	BackupRetentionDays int
+	// EngineVersion is the Aurora PostgreSQL version. Default "16.6".
+	EngineVersion string
+}
+
+// serverlessClass is the Aurora instance class of Serverless v2 instances.
+const serverlessClass = "db.serverless"
+
+func (d DatabaseArgs) withDefaults(environment string) DatabaseArgs {
+	if d.Engine == "" {
+		d.Engine = EngineDynamoDB
+	}
+	if d.Engine != EngineAuroraPostgreSQL {
+		return d
+	}
+	if d.InstanceClass == "" {
+		d.InstanceClass = serverlessClass
+	}
+	if d.Serverless() && d.MinCapacity == 0 && d.MaxCapacity == 0 {
+		d.MinCapacity, d.MaxCapacity = 0.5, 4
+	}
+	if d.Instances == 0 {
+		d.Instances = 1
+	}
+	if d.BackupRetentionDays == 0 {
+		d.BackupRetentionDays = 1
+		if environment == "prod" {
+			d.BackupRetentionDays = 7
+		}
+	}
+	if d.EngineVersion == "" {
+		d.EngineVersion = "16.6"
+	}
+	return d
+}
+
+func (d DatabaseArgs) problems() []error {
+	var errs []error
+	add := func(field, format string, v ...any) {
+		errs = append(errs, fieldErrorf("database."+field, format, v...))
+	}
+	switch d.Engine {
+	case EngineDynamoDB:
+		if d.MinCapacity != 0 || d.MaxCapacity != 0 || d.InstanceClass != "" || d.Instances != 0 ||
+			d.BackupRetentionDays != 0 || d.EngineVersion != "" {
+			add("engine", "dynamodb is on-demand and takes no capacity, instance or version settings; remove them or use aurora-postgresql")
+		}
+		return errs
+	case EngineAuroraPostgreSQL:
+	default:
+		add("engine", "%q is not one of dynamodb, aurora-postgresql", d.Engine)
+		return errs
+	}
+	switch {
+	case d.Serverless():
+		errs = append(errs, d.capacityProblems()...)
+	case !strings.HasPrefix(d.InstanceClass, "db."):
+		add("instanceClass", "%q must be db.serverless or a provisioned class such as db.r6g.large", d.InstanceClass)
+	case d.MinCapacity != 0 || d.MaxCapacity != 0:
+		add("minCapacity", "capacity in ACUs applies to db.serverless only, not to instance class %q", d.InstanceClass)
+	}
+	if d.Instances < 1 || d.Instances > maxAuroraReaders+1 {
+		add("instances", "%d must be between 1 and %d", d.Instances, maxAuroraReaders+1)
+	}
+	if d.BackupRetentionDays < 1 || d.BackupRetentionDays > maxBackupDays {
+		add("backupRetentionDays", "%d must be between 1 and %d", d.BackupRetentionDays, maxBackupDays)
+	}
+	return errs
+}
+
+// Serverless reports whether the Aurora cluster runs Serverless v2 instances.
+func (d DatabaseArgs) Serverless() bool { return d.InstanceClass == serverlessClass }
+
+// capacityProblems checks a Serverless v2 capacity range.
+func (d DatabaseArgs) capacityProblems() []error {
+	var errs []error
+	for _, c := range []struct {
+		field string
+		v     float64
+	}{{"minCapacity", d.MinCapacity}, {"maxCapacity", d.MaxCapacity}} {
+		switch {
+		case c.v < auroraMinACU:
+			errs = append(errs, fieldErrorf("database."+c.field, "%v is below Aurora's limit of %v ACUs", c.v, auroraMinACU))
+		case c.v > auroraMaxACU:
+			errs = append(errs, fieldErrorf("database."+c.field, "%v is above Aurora's limit of %v ACUs", c.v, auroraMaxACU))
+		case math.Mod(c.v*2, 1) != 0:
+			errs = append(errs, fieldErrorf("database."+c.field, "%v is not a multiple of 0.5 ACU", c.v))
+		}
+	}
+	if d.MaxCapacity < auroraMaxFloor {
+		errs = append(errs, fieldErrorf("database.maxCapacity", "%v is below Aurora's smallest maximum of %v ACU", d.MaxCapacity, auroraMaxFloor))
+	}
+	if d.MinCapacity > d.MaxCapacity {
+		errs = append(errs, fieldErrorf("database.minCapacity", "%v is above maxCapacity %v", d.MinCapacity, d.MaxCapacity))
+	}
+	return errs
+}
