@@ -13,13 +13,23 @@ func main() {
 	pulumi.Run(program)
 }
 
-// program reads the stack config, checks the whole fleet before registering
-// anything, creates one aws provider per region and one TenantStack per
-// tenant, and exports the "tenants" output.
+// program is what `pulumi up` runs: deploy the fleet, export "tenants".
 func program(ctx *pulumi.Context) error {
-	fleet, err := stackconfig.Parse(stackconfig.FromContext(ctx))
+	tenants, err := deployFleet(ctx)
 	if err != nil {
 		return err
+	}
+	ctx.Export("tenants", tenants)
+	return nil
+}
+
+// deployFleet reads the stack config, checks the whole fleet before
+// registering anything, creates one aws provider per region and one
+// TenantStack per tenant, and returns the "tenants" output.
+func deployFleet(ctx *pulumi.Context) (pulumi.Map, error) {
+	fleet, err := stackconfig.Parse(stackconfig.FromContext(ctx))
+	if err != nil {
+		return nil, err
 	}
 	for _, w := range fleet.Warnings {
 		_ = ctx.Log.Warn(w, nil)
@@ -28,7 +38,7 @@ func program(ctx *pulumi.Context) error {
 	for _, region := range fleet.Regions() {
 		p, err := tenant.NewRegionProvider(ctx, region)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		providers[region] = p
 	}
@@ -38,12 +48,11 @@ func program(ctx *pulumi.Context) error {
 		args.Provider = providers[args.Region]
 		ts, err := tenant.NewTenantStack(ctx, t.ID, &args, renamedFrom(t.FormerIDs))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		outputs[t.ID] = tenantOutput(ts)
 	}
-	ctx.Export("tenants", outputs)
-	return nil
+	return outputs, nil
 }
 
 // renamedFrom aliases a tenant to the IDs it had before, so a rename moves

@@ -110,26 +110,20 @@ func (f *File) Source() Source {
 	}
 }
 
-// PulumiConfig renders the file as the PULUMI_CONFIG environment a program
-// under the SDK's mocks reads, with the given secret values added.
-func (f *File) PulumiConfig(secrets map[string]string) (config string, secretKeys string, err error) {
-	all := map[string]string{}
+// Config returns the file as the config map a program receives, keys with
+// their namespace, with the given secret values added, and the secret keys.
+func (f *File) Config(secrets map[string]string) (values map[string]string, secretKeys []string) {
+	values = map[string]string{}
 	for k, v := range f.Values {
-		all[Project+":"+k] = v
+		values[Project+":"+k] = v
 	}
 	for k, v := range f.Other {
-		all[k] = v
+		values[k] = v
 	}
-	var names []string
 	for k, v := range secrets {
-		all[Project+":"+k] = v
-		names = append(names, Project+":"+k)
+		values[Project+":"+k] = v
+		secretKeys = append(secretKeys, Project+":"+k)
 	}
-	slices.Sort(names)
-	c, err := json.Marshal(all)
-	if err != nil {
-		return "", "", err
-	}
-	s, err := json.Marshal(names)
-	return string(c), string(s), err
+	slices.Sort(secretKeys)
+	return values, secretKeys
 }

@@ -192,7 +192,7 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings) (*Tenant, []e
 	if err := dec.Decode(&e); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			fail(typeErr.Field, "want %s, got %s", typeErr.Type, typeErr.Value)
+			fail(typeErr.Field, "want %s, got %s", jsonKind(typeErr.Type), typeErr.Value)
 		} else {
 			fail("", "%v", err)
 		}
@@ -252,4 +252,20 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		a.BasicAuth = &tenant.BasicAuthArgs{Username: s.basicAuthUsername, Password: s.basicAuthPassword}
 	}
 	return a
+}
+
+// jsonKind names a Go type the way a stack file's author thinks of it.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64, reflect.Int32:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	default:
+		return "an object"
+	}
 }

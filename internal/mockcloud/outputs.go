@@ -1,0 +1,57 @@
+package mockcloud
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// outputs returns the state AWS would: the inputs plus the outputs the
+// program reads. In a preview those computed outputs are left out, so the
+// SDK treats them as unknown, as the engine does.
+func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
+	state := r.Inputs.Copy()
+	if c.opts.Preview || !r.Custom {
+		return state
+	}
+	region := c.Region(r.Provider)
+	set := func(k string, v any) {
+		if _, ok := state[resource.PropertyKey(k)]; !ok {
+			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+	}
+	arn := func(service, path string) string {
+		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, AccountID, path)
+	}
+	physical := strings.ToLower(r.Name) + "-1a2b3c4"
+	switch r.Type {
+	case "aws:kms/key:Key":
+		set("arn", arn("kms", "key/"+id))
+		set("keyId", id)
+	case "aws:dynamodb/table:Table":
+		set("name", physical)
+		set("arn", arn("dynamodb", "table/"+physical))
+	case "aws:rds/cluster:Cluster":
+		set("clusterIdentifier", physical)
+		set("arn", arn("rds", "cluster:"+physical))
+		set("endpoint", physical+".cluster-abc.rds.amazonaws.com")
+		set("port", 5432)
+	case "aws:secretsmanager/secret:Secret":
+		set("arn", arn("secretsmanager", "secret:"+physical))
+	case "aws:amplify/app:App":
+		set("arn", arn("amplify", "apps/"+id))
+		set("defaultDomain", id+".amplifyapp.com")
+	case "aws:iam/role:Role":
+		set("name", physical)
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, physical))
+	case "aws:backup/vault:Vault":
+		set("name", physical)
+		set("arn", arn("backup", "backup-vault:"+physical))
+	case "aws:sns/topic:Topic":
+		set("arn", arn("sns", physical))
+	case "random:index/randomPassword:RandomPassword":
+		set("result", c.opts.Password)
+	}
+	return state
+}
