@@ -29,9 +29,9 @@ type Resource struct {
 	Provider string // URN of the provider, empty for the default one
 	Inputs   resource.PropertyMap
 	// Outputs is the state the mock returned.
-	Outputs        resource.PropertyMap
-	Protect        bool
-	RetainOnDelete bool
+	Outputs             resource.PropertyMap
+	Protect             bool
+	RetainOnDelete      bool
 	DeleteBeforeReplace bool
 	ReplaceOnChanges    []string
 	DeletedWith         string

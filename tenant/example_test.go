@@ -1,0 +1,41 @@
+package tenant_test
+
+import (
+	"github.com/amplify-tenancy/tenancy/tenant"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Two tenants of one region share one aws provider; each gets its own key,
+// database and Amplify app in that region.
+func ExampleNewTenantStack() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		token := config.RequireSecret(ctx, "accessToken")
+		provider, err := tenant.NewRegionProvider(ctx, "eu-central-1")
+		if err != nil {
+			return err
+		}
+		for _, t := range []struct{ id, name string }{{"acme", "Acme"}, {"globex", "Globex"}} {
+			ts, err := tenant.NewTenantStack(ctx, t.id, &tenant.TenantStackArgs{
+				DisplayName: t.name,
+				Region:      "eu-central-1",
+				Environment: "prod",
+				Repository:  "https://github.com/example/storefront",
+				Branch:      "main",
+				AccessToken: token,
+				Database: tenant.DatabaseArgs{
+					Engine:      tenant.EngineAuroraPostgreSQL,
+					MinCapacity: 0.5,
+					MaxCapacity: 8,
+				},
+				Protect:  true,
+				Provider: provider,
+			})
+			if err != nil {
+				return err
+			}
+			ctx.Export(t.id+"-url", ts.BranchURL)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,143 @@
+package tenant
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func validArgs() TenantStackArgs {
+	return TenantStackArgs{
+		DisplayName: "Acme",
+		Region:      "eu-west-1",
+		Environment: "dev",
+		Repository:  "https://github.com/example/app",
+		Branch:      "main",
+		AccessToken: pulumi.ToSecret(pulumi.String("token")).(pulumi.StringOutput),
+	}
+}
+
+func runTenant(t *testing.T, id string, args *TenantStackArgs, withProvider string) (*mockcloud.Cloud, error) {
+	t.Helper()
+	return mockcloud.Run(func(ctx *pulumi.Context) error {
+		if withProvider != "" {
+			p, err := newRegionProvider(ctx, "shared", withProvider)
+			if err != nil {
+				return err
+			}
+			args.Provider = p
+		}
+		_, err := NewTenantStack(ctx, id, args)
+		return err
+	}, mockcloud.Options{Project: "lib", Stack: "test"})
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	cases := []struct {
+		name, field string
+		edit        func(*TenantStackArgs)
+	}{
+		{"no region", "region", func(a *TenantStackArgs) { a.Region = "" }},
+		{"no display name", "name", func(a *TenantStackArgs) { a.DisplayName = " " }},
+		{"http repository", "repository", func(a *TenantStackArgs) { a.Repository = "http://github.com/x" }},
+		{"bad branch", "branch", func(a *TenantStackArgs) { a.Branch = "a..b" }},
+		{"no token", "accessToken", func(a *TenantStackArgs) { a.AccessToken = nil }},
+		{"bad platform", "platform", func(a *TenantStackArgs) { a.Platform = "IOS" }},
+		{"reserved variable", "environment.AMPLIFY_DIFF_DEPLOY", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"AMPLIFY_DIFF_DEPLOY": "x"}
+		}},
+		{"tenantConfig override", "environment.tenantConfig", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"tenantConfig": "{}"}
+		}},
+		{"basic auth in prod", "basicAuth", func(a *TenantStackArgs) {
+			a.Environment = "prod"
+			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
+		}},
+		{"half ACU", "database.maxCapacity", func(a *TenantStackArgs) {
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, MinCapacity: 0.5, MaxCapacity: 2.25}
+		}},
+		{"capacity with provisioned class", "database.minCapacity", func(a *TenantStackArgs) {
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, InstanceClass: "db.r6g.large", MaxCapacity: 8}
+		}},
+		{"too many instances", "database.instances", func(a *TenantStackArgs) {
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, Instances: 17}
+		}},
+		{"backup retention", "backup.retentionDays", func(a *TenantStackArgs) {
+			a.Backup = &BackupArgs{Schedule: "cron(0 3 * * ? *)"}
+		}},
+		{"backup schedule", "backup.schedule", func(a *TenantStackArgs) {
+			a.Backup = &BackupArgs{Schedule: "daily", RetentionDays: 7}
+		}},
+		{"backup email", "backup.notifyEmail", func(a *TenantStackArgs) {
+			a.Backup = &BackupArgs{Schedule: "cron(0 3 * * ? *)", RetentionDays: 7, NotifyEmail: "ops"}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := validArgs()
+			c.edit(&a)
+			cloud, err := runTenant(t, "acme", &a, "")
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("want a FieldError, got %v", err)
+			}
+			if !strings.Contains(err.Error(), `tenant "acme": `+c.field+": ") {
+				t.Errorf("error %q does not name tenant acme and field %s", err, c.field)
+			}
+			if n := len(cloud.Resources()); n != 0 {
+				t.Errorf("registered %d resources, want none", n)
+			}
+		})
+	}
+}
+
+func TestInvalidIDRegistersNothing(t *testing.T) {
+	a := validArgs()
+	cloud, err := runTenant(t, "Acme_Corp", &a, "")
+	if err == nil || !strings.Contains(err.Error(), `tenant "Acme_Corp": id: `) {
+		t.Fatalf("want an id error, got %v", err)
+	}
+	if len(cloud.Resources()) != 0 {
+		t.Error("registered resources for an invalid id")
+	}
+}
+
+func TestNilArgs(t *testing.T) {
+	_, err := runTenant(t, "acme", nil, "")
+	if err == nil {
+		t.Fatal("want an error for nil args")
+	}
+}
+
+func TestOwnProviderIsAChildInTheTenantsRegion(t *testing.T) {
+	a := validArgs()
+	cloud, err := runTenant(t, "acme", &a, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var provider *mockcloud.Resource
+	for _, r := range cloud.Resources() {
+		if r.Type == "pulumi:providers:aws" {
+			provider = &r
+		}
+	}
+	if provider == nil || provider.Name != "acme-aws" || !strings.Contains(provider.Parent, TypeToken) {
+		t.Fatalf("want provider acme-aws parented to the component, got %+v", provider)
+	}
+	for _, r := range cloud.Resources() {
+		if strings.HasPrefix(r.Type, "aws:") && cloud.Region(r.Provider) != "eu-west-1" {
+			t.Errorf("%s: provider region %q, want eu-west-1", r.Name, cloud.Region(r.Provider))
+		}
+	}
+}
+
+func TestProviderFromAnotherRegionIsRefused(t *testing.T) {
+	a := validArgs()
+	_, err := runTenant(t, "acme", &a, "us-east-1")
+	if err == nil || !strings.Contains(err.Error(), `tenant "acme": region: the aws provider passed in is for region "us-east-1", not "eu-west-1"`) {
+		t.Fatalf("want a region mismatch error, got %v", err)
+	}
+}
