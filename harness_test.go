@@ -149,3 +149,20 @@ func containsAny(haystack []string, needles ...string) bool {
 }
 
 func mustKey(k string) resource.PropertyKey { return resource.PropertyKey(k) }
+
+// policyStatement is one statement of an IAM policy as the tests read it.
+type policyStatement struct {
+	Action    []string
+	Resource  []string
+	Condition map[string]map[string]string
+}
+
+// policyStatements parses an IAM policy document.
+func policyStatements(t testing.TB, doc string) []policyStatement {
+	t.Helper()
+	var policy struct{ Statement []policyStatement }
+	if err := json.Unmarshal([]byte(doc), &policy); err != nil {
+		t.Fatalf("policy %q: %v", doc, err)
+	}
+	return policy.Statement
+}

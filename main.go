@@ -3,6 +3,7 @@
 package main
 
 import (
+	"github.com/amplify-tenancy/tenancy/internal/guard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -19,7 +20,7 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx.Export("tenants", tenants)
+	ctx.Export(guard.OutputName, tenants)
 	return nil
 }
 
@@ -29,6 +30,13 @@ func program(ctx *pulumi.Context) error {
 func deployFleet(ctx *pulumi.Context) (pulumi.Map, error) {
 	fleet, err := stackconfig.Parse(stackconfig.FromContext(ctx))
 	if err != nil {
+		return nil, err
+	}
+	previous, err := guard.ReadPrevious(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := guard.Check(fleet, previous); err != nil {
 		return nil, err
 	}
 	for _, w := range fleet.Warnings {

@@ -80,7 +80,7 @@ func (b *builder) backupRole(key *kms.Key, db *database, vault *backup.Vault) (*
 	}
 	engine := b.args.Database.Engine
 	policy := pulumi.All(key.Arn, db.arn, vault.Arn).ApplyT(func(v []any) (string, error) {
-		return policyJSON(backupStatements(engine, v[0].(string), v[1].(string), v[2].(string))...)
+		return policyJSON(backupStatements(b.id, engine, v[0].(string), v[1].(string), v[2].(string))...)
 	}).(pulumi.StringOutput)
 	_, err = iam.NewRolePolicy(b.ctx, b.name("backup-access"), &iam.RolePolicyArgs{
 		Role:   role.Name,
@@ -92,7 +92,11 @@ func (b *builder) backupRole(key *kms.Key, db *database, vault *backup.Vault) (*
 	return role, nil
 }
 
-func backupStatements(engine DatabaseEngine, keyArn, dbArn, vaultArn string) []policyStatement {
+// snapshotCreateActions are the only actions allowed on snapshot ARNs that
+// cannot name the tenant.
+var snapshotCreateActions = []string{"rds:CreateDBClusterSnapshot", "rds:AddTagsToResource", "rds:DescribeDBClusterSnapshots"}
+
+func backupStatements(tenantID string, engine DatabaseEngine, keyArn, dbArn, vaultArn string) []policyStatement {
 	statements := []policyStatement{{
 		Effect:   "Allow",
 		Action:   []string{"kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"},
@@ -103,15 +107,26 @@ func backupStatements(engine DatabaseEngine, keyArn, dbArn, vaultArn string) []p
 		Resource: []string{vaultArn},
 	}}
 	if engine == EngineAuroraPostgreSQL {
-		// Backup names its snapshots awsbackup:job-<id> in the cluster's account
-		// and region.
+		// AWS Backup names its snapshots awsbackup:job-<uuid>, so their ARNs
+		// cannot name the tenant. Creating one needs this tenant's cluster ARN
+		// as well (statement one), so the wildcard reaches no other tenant's
+		// data; deleting one is limited to snapshots tagged with this tenant
+		// (copyTagsToSnapshot puts the tag there).
 		snapshots := strings.Replace(dbArn, ":cluster:", ":cluster-snapshot:", 1)
 		snapshots = snapshots[:strings.LastIndex(snapshots, ":")+1] + "awsbackup:*"
 		return append(statements, policyStatement{
-			Effect: "Allow",
-			Action: []string{"rds:DescribeDBClusters", "rds:CreateDBClusterSnapshot", "rds:DescribeDBClusterSnapshots",
-				"rds:DeleteDBClusterSnapshot", "rds:AddTagsToResource", "rds:ListTagsForResource"},
-			Resource: []string{dbArn, snapshots},
+			Effect:   "Allow",
+			Action:   []string{"rds:DescribeDBClusters", "rds:CreateDBClusterSnapshot", "rds:ListTagsForResource"},
+			Resource: []string{dbArn},
+		}, policyStatement{
+			Effect:   "Allow",
+			Action:   snapshotCreateActions,
+			Resource: []string{snapshots},
+		}, policyStatement{
+			Effect:    "Allow",
+			Action:    []string{"rds:DeleteDBClusterSnapshot"},
+			Resource:  []string{snapshots},
+			Condition: map[string]any{"StringEquals": map[string]string{"aws:ResourceTag/tenant": tenantID}},
 		})
 	}
 	return append(statements, policyStatement{

@@ -15,6 +15,7 @@ type policyStatement struct {
 	Action    []string          `json:"Action"`
 	Resource  []string          `json:"Resource,omitempty"`
 	Principal map[string]string `json:"Principal,omitempty"`
+	Condition map[string]any    `json:"Condition,omitempty"`
 }
 
 func policyJSON(statements ...policyStatement) (string, error) {

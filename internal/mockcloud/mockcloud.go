@@ -54,6 +54,9 @@ type Options struct {
 	Preview bool
 	// Password is the value every random.RandomPassword returns.
 	Password string
+	// StackOutputs are the outputs of the stack's last deployment, as a
+	// StackReference reads them; nil for a stack never deployed.
+	StackOutputs map[string]any
 }
 
 // Cloud is the mock monitor. It is safe for concurrent use.

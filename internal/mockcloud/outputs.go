@@ -12,6 +12,10 @@ import (
 // SDK treats them as unknown, as the engine does.
 func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 	state := r.Inputs.Copy()
+	if r.Type == "pulumi:pulumi:StackReference" {
+		state["outputs"] = resource.NewObjectProperty(resource.NewPropertyMapFromMap(c.opts.StackOutputs))
+		return state
+	}
 	if c.opts.Preview || !r.Custom {
 		return state
 	}

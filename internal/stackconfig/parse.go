@@ -51,6 +51,9 @@ type Tenant struct {
 	ID string
 	// FormerIDs are IDs the tenant had before a rename.
 	FormerIDs []string
+	// ConfirmMove names the region or database engine the tenant is
+	// deliberately leaving, once its data has been migrated.
+	ConfirmMove string
 	// Args are validated args without a provider.
 	Args tenant.TenantStackArgs
 }
@@ -206,7 +209,7 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings) (*Tenant, []e
 			fail(fmt.Sprintf("formerIds[%d]", i), "%q must be a valid tenant id other than the current one", former)
 		}
 	}
-	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, Args: s.args(&e)}
+	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove, Args: s.args(&e)}
 	if err := t.Args.Validate(); err != nil {
 		errs = append(errs, tenant.ForTenant(label, err))
 	}

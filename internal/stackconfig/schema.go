@@ -36,6 +36,7 @@ type tenantEntry struct {
 	Branch      string            `json:"branch"`
 	Domain      string            `json:"domain"`
 	FormerIDs   []string          `json:"formerIds"`
+	ConfirmMove string            `json:"confirmMove"`
 	Database    databaseEntry     `json:"database"`
 	Environment map[string]string `json:"environment"`
 	Backup      *backupEntry      `json:"backup"`

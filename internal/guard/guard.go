@@ -1,0 +1,87 @@
+// Package guard refuses config edits that would recreate a tenant's data
+// elsewhere, empty: a region or database engine changed in place, or a
+// tenant dropped from config before it was offboarded. It compares the
+// config with what the stack's own last deployment exported.
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/tenant"
+)
+
+// Previous is what the last deployment exported of one tenant.
+type Previous struct {
+	Region string
+	Engine string
+	Status string
+}
+
+// Check returns every refused edit at once, each a *tenant.FieldError that
+// explains the deliberate way to make the change.
+func Check(fleet *stackconfig.Fleet, previous map[string]Previous) error {
+	var errs []error
+	kept := map[string]bool{}
+	for _, t := range fleet.Tenants {
+		for _, id := range append([]string{t.ID}, t.FormerIDs...) {
+			kept[id] = true
+			if before, ok := previous[id]; ok {
+				errs = append(errs, checkMove(t, before)...)
+			}
+		}
+	}
+	for _, id := range sortedKeys(previous) {
+		if !kept[id] && previous[id].Status != string(tenant.StatusOffboarded) {
+			errs = append(errs, &tenant.FieldError{Tenant: id, Field: "status", Err: errors.New(
+				"the tenant was removed from config while it was " + orActive(previous[id].Status) +
+					"; deleting it would delete its data. Offboard it first (status: offboarded), deploy, " +
+					"and remove it only after its data may go (README: Keeping tenant data safe)")})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkMove(t stackconfig.Tenant, before Previous) []error {
+	var errs []error
+	changes := []struct{ field, from, to string }{
+		{"region", before.Region, t.Args.Region},
+		{"database.engine", before.Engine, string(engineOf(t.Args))},
+	}
+	for _, c := range changes {
+		if c.from == "" || c.from == c.to || t.ConfirmMove == c.from {
+			continue
+		}
+		errs = append(errs, &tenant.FieldError{Tenant: t.ID, Field: c.field, Err: fmt.Errorf(
+			"changing %q to %q would create a new, empty database and leave the data in %q behind. "+
+				"Migrate the data first, then confirm with confirmMove: %s on this tenant (README: Moving a tenant)",
+			c.from, c.to, c.from, c.from)})
+	}
+	return errs
+}
+
+// engineOf is the engine after defaults: an unset engine is DynamoDB.
+func engineOf(a tenant.TenantStackArgs) tenant.DatabaseEngine {
+	if a.Database.Engine == "" {
+		return tenant.EngineDynamoDB
+	}
+	return a.Database.Engine
+}
+
+func orActive(status string) string {
+	if status == "" {
+		return string(tenant.StatusActive)
+	}
+	return status
+}
+
+func sortedKeys(m map[string]Previous) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,45 @@
+package guard
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// OutputName is the stack output the program exports and Previous reads.
+const OutputName = "tenants"
+
+// ReadPrevious reads the tenants output of this stack's last deployment
+// through a StackReference to the stack itself. A stack never deployed has
+// none, and a tenant's first deployment is never a move.
+func ReadPrevious(ctx *pulumi.Context) (map[string]Previous, error) {
+	name := ctx.Project() + "/" + ctx.Stack()
+	if org := ctx.Organization(); org != "" {
+		name = org + "/" + name
+	}
+	ref, err := pulumi.NewStackReference(ctx, name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading the last deployment of %s: %w", name, err)
+	}
+	details, err := ref.GetOutputDetails(OutputName)
+	if err != nil {
+		return nil, fmt.Errorf("reading the last deployment of %s: %w", name, err)
+	}
+	return parsePrevious(details.Value), nil
+}
+
+// parsePrevious reads the exported map id -> {region, status, database:
+// {engine}}, ignoring anything else it holds.
+func parsePrevious(v any) map[string]Previous {
+	out := map[string]Previous{}
+	tenants, _ := v.(map[string]any)
+	for id, raw := range tenants {
+		t, _ := raw.(map[string]any)
+		db, _ := t["database"].(map[string]any)
+		region, _ := t["region"].(string)
+		status, _ := t["status"].(string)
+		engine, _ := db["engine"].(string)
+		out[id] = Previous{Region: region, Engine: engine, Status: status}
+	}
+	return out
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// dataTypes are the resource types that hold or unlock tenant data.
+var dataTypes = map[string]bool{
+	"aws:kms/key:Key":                                true,
+	"aws:dynamodb/table:Table":                       true,
+	"aws:rds/cluster:Cluster":                        true,
+	"aws:rds/clusterInstance:ClusterInstance":        true,
+	"aws:secretsmanager/secret:Secret":               true,
+	"aws:secretsmanager/secretVersion:SecretVersion": true,
+	"aws:backup/vault:Vault":                         true,
+}
+
+func TestDataIsProtectedInProdOnly(t *testing.T) {
+	for _, stack := range stackFiles {
+		t.Run(stack, func(t *testing.T) {
+			cloud, _ := runStack(t, stack)
+			prod := stack == "prod"
+			found := map[string]int{}
+			for _, r := range cloud.Resources() {
+				if r.DeleteBeforeReplace || len(r.ReplaceOnChanges) > 0 || r.DeletedWith != "" {
+					t.Errorf("%s (%s): deleteBeforeReplace=%v replaceOnChanges=%v deletedWith=%q; none may be set",
+						r.Name, r.Type, r.DeleteBeforeReplace, r.ReplaceOnChanges, r.DeletedWith)
+				}
+				if !dataTypes[r.Type] {
+					if r.Protect {
+						t.Errorf("%s (%s) is protected but holds no data", r.Name, r.Type)
+					}
+					continue
+				}
+				found[r.Type]++
+				if r.Protect != prod || r.RetainOnDelete != prod {
+					t.Errorf("%s (%s): protect=%v retainOnDelete=%v, want %v", r.Name, r.Type, r.Protect, r.RetainOnDelete, prod)
+				}
+			}
+			if len(found) < 6 {
+				t.Errorf("found data types %v, want at least key, table, cluster, instance, secret, version", found)
+			}
+		})
+	}
+}
+
+// input reads a nested input by dotted path.
+func input(r mockcloud.Resource, path string) resource.PropertyValue {
+	v := resource.NewObjectProperty(r.Inputs)
+	for _, k := range strings.Split(path, ".") {
+		if !v.IsObject() {
+			return resource.NewNullProperty()
+		}
+		v = v.ObjectValue()[resource.PropertyKey(k)]
+	}
+	return v
+}
+
+func TestAWSSideGuards(t *testing.T) {
+	cases := []struct {
+		stack, typ, path string
+		want             any
+	}{
+		{"prod", "aws:dynamodb/table:Table", "deletionProtectionEnabled", true},
+		{"dev", "aws:dynamodb/table:Table", "deletionProtectionEnabled", false},
+		{"prod", "aws:dynamodb/table:Table", "pointInTimeRecovery.enabled", true},
+		{"dev", "aws:dynamodb/table:Table", "pointInTimeRecovery.enabled", true},
+		{"prod", "aws:dynamodb/table:Table", "serverSideEncryption.enabled", true},
+		{"prod", "aws:rds/cluster:Cluster", "deletionProtection", true},
+		{"dev", "aws:rds/cluster:Cluster", "deletionProtection", false},
+		{"prod", "aws:rds/cluster:Cluster", "skipFinalSnapshot", false},
+		{"prod", "aws:rds/cluster:Cluster", "copyTagsToSnapshot", true},
+		{"prod", "aws:rds/cluster:Cluster", "storageEncrypted", true},
+		{"prod", "aws:rds/cluster:Cluster", "enableHttpEndpoint", true},
+		{"prod", "aws:rds/cluster:Cluster", "preferredBackupWindow", "03:00-04:00"},
+		{"dev", "aws:rds/cluster:Cluster", "backupRetentionPeriod", 1.0},
+		{"prod", "aws:kms/key:Key", "deletionWindowInDays", 30.0},
+		{"prod", "aws:kms/key:Key", "enableKeyRotation", true},
+		{"prod", "aws:rds/clusterInstance:ClusterInstance", "publiclyAccessible", false},
+	}
+	clouds := map[string]*mockcloud.Cloud{}
+	for _, s := range stackFiles {
+		clouds[s], _ = runStack(t, s)
+	}
+	for _, c := range cases {
+		t.Run(c.stack+"/"+c.typ+"/"+c.path, func(t *testing.T) {
+			n := 0
+			for _, r := range clouds[c.stack].Resources() {
+				if r.Type != c.typ {
+					continue
+				}
+				n++
+				if got := input(r, c.path).V; got != c.want {
+					t.Errorf("%s: %s = %v, want %v", r.Name, c.path, got, c.want)
+				}
+			}
+			if n == 0 {
+				t.Errorf("no %s in %s", c.typ, c.stack)
+			}
+		})
+	}
+	// Retention comes from config in prod (acme: 14) and defaults to 7.
+	for _, r := range clouds["prod"].Resources() {
+		if r.Type != "aws:rds/cluster:Cluster" {
+			continue
+		}
+		want := map[string]float64{"acme-db": 14, "umbrella-db": 7}[r.Name]
+		if got := input(r, "backupRetentionPeriod").NumberValue(); got != want {
+			t.Errorf("%s: backupRetentionPeriod %v, want %v", r.Name, got, want)
+		}
+		if id := input(r, "finalSnapshotIdentifier").StringValue(); id != "prod-"+tenantOf(r)+"-final" {
+			t.Errorf("%s: finalSnapshotIdentifier %q", r.Name, id)
+		}
+	}
+}
+
+func TestBackupsStayInTheTenantAndItsRegion(t *testing.T) {
+	cloud, _ := runStack(t, "prod")
+	rs := byName(cloud.Resources())
+	for _, c := range []struct {
+		id    string
+		days  float64
+		email string
+	}{{"acme", 35, "dba@acme.example.com"}, {"globex", 7, ""}, {"umbrella", 35, "ops@umbrella.example.com"}} {
+		t.Run(c.id, func(t *testing.T) {
+			db, key := rs[c.id+"-db"], rs[c.id+"-key"]
+			selection := input(rs[c.id+"-backup-selection"], "resources").ArrayValue()
+			if len(selection) != 1 || selection[0].StringValue() != db.Outputs["arn"].StringValue() {
+				t.Errorf("selection %v, want exactly %s", selection, db.Outputs["arn"].StringValue())
+			}
+			if got := input(rs[c.id+"-backup-vault"], "kmsKeyArn").StringValue(); got != key.Outputs["arn"].StringValue() {
+				t.Errorf("vault key %s, want the tenant key %s", got, key.Outputs["arn"].StringValue())
+			}
+			rules := input(rs[c.id+"-backup-plan"], "rules").ArrayValue()
+			if len(rules) != 1 {
+				t.Fatalf("%d rules, want 1", len(rules))
+			}
+			rule := rules[0].ObjectValue()
+			if cp := rule["copyActions"]; cp.IsArray() && len(cp.ArrayValue()) > 0 {
+				t.Errorf("plan copies backups elsewhere: %v", cp)
+			}
+			if got := rule["lifecycle"].ObjectValue()["deleteAfter"].NumberValue(); got != c.days {
+				t.Errorf("retention %v, want %v", got, c.days)
+			}
+			for _, suffix := range []string{"-backup-vault", "-backup-plan", "-backup-selection"} {
+				if got, want := cloud.Region(rs[c.id+suffix].Provider), cloud.Region(db.Provider); got != want {
+					t.Errorf("%s in %s, database in %s", c.id+suffix, got, want)
+				}
+			}
+			sub, ok := rs[c.id+"-backup-email"]
+			if ok != (c.email != "") {
+				t.Fatalf("email subscription present=%v, want %v", ok, c.email != "")
+			}
+			if ok && input(sub, "endpoint").StringValue() != c.email {
+				t.Errorf("email %v, want %s", input(sub, "endpoint"), c.email)
+			}
+		})
+	}
+	for _, id := range []string{"initech", "hooli"} {
+		if _, ok := rs[id+"-backup-plan"]; ok {
+			t.Errorf("%s has a backup plan it did not ask for", id)
+		}
+	}
+}
+
+func TestNoReplicasOrCrossRegionCopies(t *testing.T) {
+	forbidden := map[string][]string{
+		"aws:dynamodb/table:Table": {"replicas"},
+		"aws:rds/cluster:Cluster":  {"globalClusterIdentifier", "replicationSourceIdentifier", "sourceRegion"},
+		"aws:kms/key:Key":          {"multiRegion"},
+	}
+	for _, stack := range stackFiles {
+		cloud, _ := runStack(t, stack)
+		for _, r := range cloud.Resources() {
+			for _, k := range forbidden[r.Type] {
+				if v, ok := r.Inputs[resource.PropertyKey(k)]; ok && !v.IsNull() && v.V != false {
+					t.Errorf("%s/%s: %s = %v", stack, r.Name, k, v)
+				}
+			}
+		}
+	}
+}
+
+func TestPoliciesNameOnlyTheTenantsResources(t *testing.T) {
+	for _, stack := range stackFiles {
+		cloud, _ := runStack(t, stack)
+		n := 0
+		for _, r := range cloud.Resources() {
+			if r.Type != "aws:iam/rolePolicy:RolePolicy" {
+				continue
+			}
+			n++
+			id, region := tenantOf(r), expected[stack][tenantOf(r)].region
+			for _, st := range policyStatements(t, input(r, "policy").StringValue()) {
+				for _, arn := range st.Resource {
+					if !strings.Contains(arn, ":"+region+":") {
+						t.Errorf("%s/%s: resource %q is outside %s", stack, r.Name, arn, region)
+					}
+					if strings.Contains(arn, "/"+id+"-") || strings.Contains(arn, ":"+id+"-") {
+						continue
+					}
+					// Snapshot names of AWS Backup cannot name the tenant: only
+					// creation (which also needs the tenant's cluster) or a
+					// statement limited to the tenant's tag may use them.
+					tagged := st.Condition["StringEquals"]["aws:ResourceTag/tenant"] == id
+					createOnly := len(st.Action) > 0 && !slices.ContainsFunc(st.Action, func(a string) bool {
+						return !slices.Contains([]string{"rds:CreateDBClusterSnapshot", "rds:AddTagsToResource", "rds:DescribeDBClusterSnapshots"}, a)
+					})
+					if !tagged && !createOnly {
+						t.Errorf("%s/%s: resource %q is not one of tenant %s's (actions %v)", stack, r.Name, arn, id, st.Action)
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no policies checked", stack)
+		}
+	}
+}
+
+func TestNoEnvironmentVariableCarriesASecret(t *testing.T) {
+	for _, stack := range stackFiles {
+		cloud, _ := runStack(t, stack)
+		for _, r := range cloud.Resources() {
+			vars := r.Inputs["environmentVariables"]
+			if vars.IsNull() || !vars.IsObject() {
+				continue
+			}
+			for k, v := range vars.ObjectValue() {
+				if v.ContainsSecrets() || slices.Contains([]string{sentinelToken, sentinelPassword, sentinelBasicAuth}, v.StringValue()) {
+					t.Errorf("%s/%s: environment variable %s carries a secret", stack, r.Name, k)
+				}
+			}
+		}
+	}
+}
