@@ -108,7 +108,7 @@ func TestBadConfigFailsNamingTenantAndFieldAndRegistersNothing(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			config, secrets := stackConfig(t, "dev")
 			editTenants(t, config, func(ts []map[string]any) []map[string]any { return c.edit(ts, config) })
-			cloud, _, err := run(t, "dev", config, secrets)
+			cloud, _, err := run(t, "dev", config, secrets, nil)
 			if err == nil {
 				t.Fatal("want an error, got none")
 			}

@@ -37,8 +37,9 @@ func stackConfig(t testing.TB, stack string) (map[string]string, []string) {
 }
 
 // run runs the real program function under mocks and returns what it
-// registered and the "tenants" output, resolved.
-func run(t testing.TB, stack string, config map[string]string, secretKeys []string) (*mockcloud.Cloud, map[string]any, error) {
+// registered and the "tenants" output, resolved. previous is the "tenants"
+// output of the stack's last deployment, nil for a new stack.
+func run(t testing.TB, stack string, config map[string]string, secretKeys []string, previous map[string]any) (*mockcloud.Cloud, map[string]any, error) {
 	t.Helper()
 	var (
 		mu      sync.Mutex
@@ -57,7 +58,10 @@ func run(t testing.TB, stack string, config map[string]string, secretKeys []stri
 		})
 		ctx.Export("tenants", out)
 		return nil
-	}, mockcloud.Options{Project: "tenancy", Stack: stack, Config: config, SecretKeys: secretKeys, Password: sentinelPassword})
+	}, mockcloud.Options{
+		Project: "tenancy", Stack: stack, Config: config, SecretKeys: secretKeys, Password: sentinelPassword,
+		StackOutputs: map[string]any{"tenants": previous},
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	return cloud, tenants, err
@@ -67,7 +71,7 @@ func run(t testing.TB, stack string, config map[string]string, secretKeys []stri
 func runStack(t testing.TB, stack string) (*mockcloud.Cloud, map[string]any) {
 	t.Helper()
 	config, secrets := stackConfig(t, stack)
-	cloud, tenants, err := run(t, stack, config, secrets)
+	cloud, tenants, err := run(t, stack, config, secrets, nil)
 	if err != nil {
 		t.Fatalf("stack %s: %v", stack, err)
 	}

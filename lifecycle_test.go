@@ -1,0 +1,193 @@
+package main
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+)
+
+// deployedProd is the tenants output of the last prod deployment.
+func deployedProd(t *testing.T) map[string]any {
+	t.Helper()
+	_, tenants := runStack(t, "prod")
+	return tenants
+}
+
+// tenantResources counts what was registered for tenants (the StackReference
+// that reads the last deployment is not one).
+func tenantResources(cloud *mockcloud.Cloud) int {
+	n := 0
+	for _, r := range cloud.Resources() {
+		if r.Type != "pulumi:pulumi:StackReference" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
+	previous := deployedProd(t)
+	cases := []struct {
+		name    string
+		edit    func([]map[string]any) []map[string]any
+		wantErr string // empty: the run succeeds
+	}{
+		{"region edit refused", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "globex")["region"] = "eu-west-1"
+			return ts
+		}, `tenant "globex": region: changing "eu-central-1" to "eu-west-1" would create a new, empty database`},
+		{"region edit confirmed", func(ts []map[string]any) []map[string]any {
+			g := tenantNamed(ts, "globex")
+			g["region"], g["confirmMove"] = "eu-west-1", "eu-central-1"
+			return ts
+		}, ""},
+		{"engine edit refused", func(ts []map[string]any) []map[string]any {
+			delete(tenantNamed(ts, "acme"), "database")
+			return ts
+		}, `tenant "acme": database.engine: changing "aurora-postgresql" to "dynamodb"`},
+		{"engine edit confirmed", func(ts []map[string]any) []map[string]any {
+			a := tenantNamed(ts, "acme")
+			delete(a, "database")
+			a["confirmMove"] = "aurora-postgresql"
+			return ts
+		}, ""},
+		{"confirmation names the wrong region", func(ts []map[string]any) []map[string]any {
+			g := tenantNamed(ts, "globex")
+			g["region"], g["confirmMove"] = "eu-west-1", "eu-west-1"
+			return ts
+		}, `tenant "globex": region: changing`},
+		{"active tenant removed", func(ts []map[string]any) []map[string]any {
+			return ts[1:]
+		}, `tenant "acme": status: the tenant was removed from config while it was active`},
+		{"rename keeps the tenant", func(ts []map[string]any) []map[string]any {
+			a := tenantNamed(ts, "acme")
+			a["id"], a["formerIds"] = "acme-corp", []string{"acme"}
+			return ts
+		}, ""},
+		{"rename that also moves", func(ts []map[string]any) []map[string]any {
+			a := tenantNamed(ts, "acme")
+			a["id"], a["formerIds"], a["region"] = "acme-corp", []string{"acme"}, "us-east-2"
+			return ts
+		}, `tenant "acme-corp": region: changing "us-east-1" to "us-east-2"`},
+		{"display name and order change freely", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "acme")["name"] = "ACME Holdings"
+			ts[0], ts[4] = ts[4], ts[0]
+			return ts
+		}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			config, secrets := stackConfig(t, "prod")
+			editTenants(t, config, c.edit)
+			cloud, _, err := run(t, "prod", config, secrets, previous)
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatalf("want success, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("want error containing %q, got %v", c.wantErr, err)
+			}
+			if !strings.Contains(err.Error(), "README") {
+				t.Errorf("error does not point to the documented path: %v", err)
+			}
+			if n := tenantResources(cloud); n != 0 {
+				t.Errorf("registered %d resources before refusing, want 0", n)
+			}
+		})
+	}
+}
+
+func TestOffboardedTenantMayLeaveConfig(t *testing.T) {
+	previous := deployedProd(t)
+	previous["initech"].(map[string]any)["status"] = "offboarded"
+	config, secrets := stackConfig(t, "prod")
+	editTenants(t, config, func(ts []map[string]any) []map[string]any {
+		var out []map[string]any
+		for _, tn := range ts {
+			if tn["id"] != "initech" {
+				out = append(out, tn)
+			}
+		}
+		return out
+	})
+	if _, _, err := run(t, "prod", config, secrets, previous); err != nil {
+		t.Fatalf("removing an offboarded tenant: %v", err)
+	}
+}
+
+func TestRenameRegistersAliases(t *testing.T) {
+	config, secrets := stackConfig(t, "prod")
+	editTenants(t, config, func(ts []map[string]any) []map[string]any {
+		a := tenantNamed(ts, "acme")
+		a["id"], a["formerIds"] = "acme-corp", []string{"acme", "acme-old"}
+		return ts
+	})
+	cloud, _, err := run(t, "prod", config, secrets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	component := byName(cloud.Resources())["acme-corp"]
+	if got := strings.Join(component.Aliases, ","); got != "acme,acme-old" {
+		t.Errorf("component aliases %q, want acme,acme-old", got)
+	}
+	if _, ok := byName(cloud.Resources())["acme-corp-db"]; !ok {
+		t.Error("children are not named after the new id; the SDK derives their aliases from the prefix")
+	}
+}
+
+func TestSuspendedAndOffboardedTenants(t *testing.T) {
+	config, secrets := stackConfig(t, "prod")
+	editTenants(t, config, func(ts []map[string]any) []map[string]any {
+		tenantNamed(ts, "globex")["status"] = "suspended"
+		tenantNamed(ts, "acme")["status"] = "offboarded"
+		return ts
+	})
+	cloud, tenants, err := run(t, "prod", config, secrets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := byName(cloud.Resources())
+
+	branch := rs["globex-main"]
+	if input(branch, "enableAutoBuild").V != false || input(branch, "enableBasicAuth").V != true {
+		t.Errorf("suspended branch: autoBuild=%v basicAuth=%v, want false and true", input(branch, "enableAutoBuild").V, input(branch, "enableBasicAuth").V)
+	}
+	if !branch.Inputs["basicAuthCredentials"].ContainsSecrets() {
+		t.Error("suspended branch credentials are not secret")
+	}
+	if _, ok := rs["globex-suspended-password"]; !ok {
+		t.Error("suspended tenant without credentials got no generated password")
+	}
+	if _, ok := rs["globex-db"]; !ok {
+		t.Error("suspended tenant lost its database")
+	}
+
+	for _, gone := range []string{"acme-app", "acme-main", "acme-domain", "acme-compute"} {
+		if _, ok := rs[gone]; ok {
+			t.Errorf("offboarded tenant still has %s", gone)
+		}
+	}
+	for _, kept := range []string{"acme-key", "acme-db", "acme-db-1", "acme-db-secret", "acme-backup-vault"} {
+		r, ok := rs[kept]
+		if !ok || !r.Protect || !r.RetainOnDelete {
+			t.Errorf("offboarded tenant's %s: present=%v protect=%v retain=%v", kept, ok, r.Protect, r.RetainOnDelete)
+		}
+	}
+	if got := tenants["acme"].(map[string]any)["status"]; got != "offboarded" {
+		t.Errorf("exported status %v", got)
+	}
+}
+
+func TestDevBasicAuthCredentials(t *testing.T) {
+	cloud, _ := runStack(t, "dev")
+	want := base64.StdEncoding.EncodeToString([]byte("preview:" + sentinelBasicAuth))
+	branch := byName(cloud.Resources())["acme-main"]
+	creds := branch.Inputs["basicAuthCredentials"]
+	if !creds.IsSecret() || creds.SecretValue().Element.StringValue() != want {
+		t.Errorf("basicAuthCredentials %v, want secret base64 of preview:<password>", creds)
+	}
+}
