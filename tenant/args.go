@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"net/url"
 	"regexp"
@@ -208,9 +207,4 @@ func (a *TenantStackArgs) Validate() error {
 		errs = append(errs, d.Backup.problems()...)
 	}
 	return errors.Join(errs...)
-}
-
-// String describes the tenant's placement for logs; it holds no secret.
-func (a *TenantStackArgs) String() string {
-	return fmt.Sprintf("%s/%s (%s, %s)", a.Region, a.Environment, a.Database.Engine, a.Tier)
 }

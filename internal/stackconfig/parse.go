@@ -133,6 +133,21 @@ func Parse(src Source) (*Fleet, error) {
 		fail("", KeyBasicAuth, "is for non-production environments; prod sites are public")
 	}
 
+	// A bad stack-wide setting would show up in every tenant's args: report
+	// it once, without a tenant, and leave it out of the tenants' problems.
+	reported := map[string]bool{}
+	for _, e := range errs {
+		reported[fieldOf(e)] = true
+	}
+	stackWide := map[string]bool{} // messages, before a tenant is added
+	probe := s.args(&tenantEntry{Name: "probe", Region: tenant.AmplifyRegions[0]})
+	for _, e := range tenant.Unjoin(probe.Validate()) {
+		if !reported[fieldOf(e)] {
+			errs = append(errs, e)
+		}
+		stackWide[e.Error()] = true
+	}
+
 	raw, ok := src.Get(KeyTenants)
 	if !ok {
 		fail("", KeyTenants, "is required: a list of tenants")
@@ -145,7 +160,7 @@ func Parse(src Source) (*Fleet, error) {
 	}
 	seen := map[string]string{}
 	for i, entry := range entries {
-		t, problems := parseTenant(i, entry, &s)
+		t, problems := parseTenant(i, entry, &s, stackWide)
 		errs = append(errs, problems...)
 		if t == nil {
 			continue
@@ -162,6 +177,14 @@ func Parse(src Source) (*Fleet, error) {
 	return fleet, errors.Join(errs...)
 }
 
+func fieldOf(err error) string {
+	var fe *tenant.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field
+	}
+	return ""
+}
+
 func tenantOf(err error) string {
 	var fe *tenant.FieldError
 	if errors.As(err, &fe) {
@@ -172,7 +195,7 @@ func tenantOf(err error) string {
 
 // parseTenant decodes and validates one entry; t is nil when the entry is
 // too broken to deploy.
-func parseTenant(index int, raw json.RawMessage, s *stackSettings) (*Tenant, []error) {
+func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map[string]bool) (*Tenant, []error) {
 	label := fmt.Sprintf("tenants[%d]", index)
 	var errs []error
 	fail := func(field, format string, v ...any) {
@@ -210,8 +233,10 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings) (*Tenant, []e
 		}
 	}
 	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove, Args: s.args(&e)}
-	if err := t.Args.Validate(); err != nil {
-		errs = append(errs, tenant.ForTenant(label, err))
+	for _, e := range tenant.Unjoin(t.Args.Validate()) {
+		if !stackWide[e.Error()] {
+			errs = append(errs, tenant.ForTenant(label, e))
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
