@@ -3,6 +3,7 @@ package stackdiff
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -56,7 +57,11 @@ func tenantRisks(id string, old, cur entry) []Risk {
 		add("status", "%s -> %s: the app and branch are deleted and the tenant's data is kept only to be deleted by hand; confirm the customer has left", from, to)
 	}
 	if from, to := instances(old), instances(cur); to < from && or(cur.fields["database.engine"], defaultEngine) == string(tenant.EngineAuroraPostgreSQL) {
-		add("database.instances", "%d -> %d: deletes Aurora instance(s) %s-db-%d to %s-db-%d", from, to, id, to+1, id, from)
+		var gone []string
+		for i := to + 1; i <= from; i++ {
+			gone = append(gone, fmt.Sprintf("%s-db-%d", id, i))
+		}
+		add("database.instances", "%d -> %d: deletes Aurora cluster instance %s", from, to, strings.Join(gone, ", "))
 	}
 	return out
 }
