@@ -99,3 +99,31 @@ func Render(v resource.PropertyValue) string {
 		return fmt.Sprint(v.V)
 	}
 }
+
+// lookup follows a dotted path through nested objects.
+func lookup(m resource.PropertyMap, path []string) (resource.PropertyValue, bool) {
+	v, ok := m[resource.PropertyKey(path[0])]
+	if !ok {
+		return v, false
+	}
+	if len(path) == 1 {
+		return v, true
+	}
+	for v.IsSecret() || v.IsOutput() {
+		if v.IsSecret() {
+			return v, true // a secret object is shown whole, as [secret]
+		}
+		o := v.OutputValue()
+		if o.Secret || !o.Known {
+			return v, true
+		}
+		v = o.Element
+	}
+	if v.IsComputed() {
+		return v, true
+	}
+	if !v.IsObject() {
+		return v, false
+	}
+	return lookup(v.ObjectValue(), path[1:])
+}

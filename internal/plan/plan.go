@@ -10,7 +10,6 @@ import (
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/amplify-tenancy/tenancy/tenant"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // Plan is everything one run of the program would create.
@@ -185,32 +184,4 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// lookup follows a dotted path through nested objects.
-func lookup(m resource.PropertyMap, path []string) (resource.PropertyValue, bool) {
-	v, ok := m[resource.PropertyKey(path[0])]
-	if !ok {
-		return v, false
-	}
-	if len(path) == 1 {
-		return v, true
-	}
-	for v.IsSecret() || v.IsOutput() {
-		if v.IsSecret() {
-			return v, true // a secret object is shown whole, as [secret]
-		}
-		o := v.OutputValue()
-		if o.Secret || !o.Known {
-			return v, true
-		}
-		v = o.Element
-	}
-	if v.IsComputed() {
-		return v, true
-	}
-	if !v.IsObject() {
-		return v, false
-	}
-	return lookup(v.ObjectValue(), path[1:])
 }

@@ -18,48 +18,48 @@ import (
 // when it is gone.
 type Change struct {
 	// Field is the dotted path as written in the stack file.
-	Field string `json:"field"`
+	Field string
 	// From is the base value, as JSON for lists and objects.
-	From string `json:"from"`
+	From string
 	// To is the current value.
-	To string `json:"to"`
+	To string
 }
 
 // TenantChange is a tenant present in both versions with edited fields.
 type TenantChange struct {
 	// ID is the current tenant ID.
-	ID string `json:"id"`
+	ID string
 	// Changes are the edited fields, sorted.
-	Changes []Change `json:"changes"`
+	Changes []Change
 }
 
 // Risk is an edit that would delete or replace data-bearing resources.
 type Risk struct {
 	// Tenant is the tenant concerned, empty for a stack-wide setting.
-	Tenant string `json:"tenant,omitempty"`
+	Tenant string
 	// Field is the setting that causes it.
-	Field string `json:"field"`
+	Field string
 	// Reason says what would happen to the data, and what to do instead.
-	Reason string `json:"reason"`
+	Reason string
 }
 
 // Report is the difference between two versions of one stack file.
 type Report struct {
 	// Stack is the stack name.
-	Stack string `json:"stack"`
+	Stack string
 	// NewStack is true when the base has no such stack file.
-	NewStack bool `json:"newStack,omitempty"`
+	NewStack bool
 	// Settings are changed stack-wide keys.
-	Settings []Change `json:"settings"`
+	Settings []Change
 	// Added are IDs of new tenants.
-	Added []string `json:"added"`
+	Added []string
 	// Removed are IDs of tenants that are gone (renames excluded).
-	Removed []string `json:"removed"`
+	Removed []string
 	// Changed are tenants in both versions whose fields differ; a renamed
 	// tenant is listed under its new ID with an "id" change.
-	Changed []TenantChange `json:"changed"`
+	Changed []TenantChange
 	// Risks are the data risks, stack-wide first.
-	Risks []Risk `json:"risks"`
+	Risks []Risk
 }
 
 // Empty reports whether the two versions configure the same thing.
