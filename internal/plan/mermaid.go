@@ -50,6 +50,8 @@ func (p *Plan) WriteMermaid(w io.Writer) error {
 				if r.Protected {
 					label += "<br/>protected"
 				}
+				// The branch hangs off its app. Build sorts a tenant's
+				// children by name, so <id>-app comes before <id>-main.
 				from := tn
 				if r.Type == "aws:amplify/branch:Branch" && app != "" {
 					from = app
