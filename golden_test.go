@@ -2,15 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // urns returns the sorted URNs a run registered.
 func urns(t *testing.T, stack string, edit func([]map[string]any) []map[string]any) []string {

@@ -1,8 +1,15 @@
 // Command tenancy is the Pulumi program that deploys every tenant of a stack,
 // each into its own AWS region, with one shared aws provider per region.
+//
+// Run without arguments, as the Pulumi CLI runs it, it is the program. With
+// a command (validate, plan, diff) it checks, plans or compares a stack
+// offline; see internal/cli.
 package main
 
 import (
+	"os"
+
+	"github.com/amplify-tenancy/tenancy/internal/cli"
 	"github.com/amplify-tenancy/tenancy/internal/guard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -11,7 +18,11 @@ import (
 )
 
 func main() {
-	pulumi.Run(program)
+	if len(os.Args) < 2 {
+		pulumi.Run(program)
+		return
+	}
+	os.Exit(cli.Run(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Program: program}))
 }
 
 // program is what `pulumi up` runs: deploy the fleet, export "tenants".

@@ -49,8 +49,8 @@ type Options struct {
 	Config map[string]string
 	// SecretKeys are the config keys that are secret.
 	SecretKeys []string
-	// Preview runs as `pulumi preview`: outputs the provider computes stay
-	// unknown.
+	// Preview runs as `pulumi preview`: IDs and the outputs the provider
+	// computes are Unknown, and so is anything the program builds from them.
 	Preview bool
 	// Password is the value every random.RandomPassword returns.
 	Password string
@@ -122,6 +122,9 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 	id := r.Name + "-id"
+	if c.opts.Preview {
+		id = Unknown
+	}
 	r.Outputs = c.outputs(&r, id)
 
 	c.mu.Lock()

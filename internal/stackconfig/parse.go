@@ -121,7 +121,7 @@ func Parse(src Source) (*Fleet, error) {
 			return v
 		}
 		if src.MissingSecretsAreWarnings {
-			fleet.Warnings = append(fleet.Warnings, fmt.Sprintf("%s: secret not set; the plan uses a stand-in (set it with: pulumi config set --secret %s ...)", key, key))
+			fleet.Warnings = append(fleet.Warnings, fmt.Sprintf("%s: secret not set in the stack file; offline commands use a stand-in (set it with: pulumi config set --secret %s ...)", key, key))
 			return pulumi.ToSecret(pulumi.String("[secret]")).(pulumi.StringOutput)
 		}
 		fail("", key, "is required; set it with: pulumi config set --secret %s ...", key)

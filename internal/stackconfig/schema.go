@@ -1,5 +1,7 @@
 package stackconfig
 
+import "slices"
+
 // Project is the Pulumi project name, the namespace of every config key.
 const Project = "tenancy"
 
@@ -57,3 +59,7 @@ type backupEntry struct {
 	RetentionDays int    `json:"retentionDays"`
 	NotifyEmail   string `json:"notifyEmail"`
 }
+
+// SecretKeys returns the keys that must be set with
+// `pulumi config set --secret`, for callers that stand in for them offline.
+func SecretKeys() []string { return slices.Clone(secretKeys) }

@@ -1,0 +1,69 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// drawn are the resources the drawing shows, by type, with the shape and the
+// label of their node. The drawing is an overview: app, branch, database and
+// key are what a tenant is; the rest is in the table.
+var drawn = map[string]struct{ open, close, label string }{
+	"aws:amplify/app:App":       {`["`, `"]`, "Amplify app"},
+	"aws:amplify/branch:Branch": {`["`, `"]`, "branch"},
+	"aws:dynamodb/table:Table":  {`[("`, `")]`, "DynamoDB table"},
+	"aws:rds/cluster:Cluster":   {`[("`, `")]`, "Aurora PostgreSQL"},
+	"aws:kms/key:Key":           {`{{"`, `"}}`, "KMS key"},
+}
+
+var unsafeID = regexp.MustCompile(`[^A-Za-z0-9]`)
+
+// nodeID makes a mermaid node ID from a name (mermaid reads "-" as an edge).
+func nodeID(prefix, name string) string { return prefix + "_" + unsafeID.ReplaceAllString(name, "_") }
+
+// WriteMermaid draws the plan as a mermaid flowchart: the stack, its
+// regions, their tenants, and each tenant's app (with its branch), database
+// and key; protected resources say so.
+func (p *Plan) WriteMermaid(w io.Writer) error {
+	var b strings.Builder
+	stack := nodeID("stack", p.Stack)
+	fmt.Fprintf(&b, "flowchart LR\n")
+	fmt.Fprintf(&b, "  %s([\"stack %s\"])\n", stack, p.Stack)
+	for _, reg := range p.Regions {
+		region := nodeID("region", reg.Name)
+		fmt.Fprintf(&b, "  %s --> %s[\"%s\"]\n", stack, region, reg.Name)
+		for _, t := range reg.Tenants {
+			tn := nodeID("tenant", t.ID)
+			fmt.Fprintf(&b, "  %s --> %s([\"tenant %s\"])\n", region, tn, t.ID)
+			app := ""
+			for _, r := range t.Resources {
+				shape, ok := drawn[r.Type]
+				if !ok {
+					continue
+				}
+				label := r.Name + "<br/>" + shape.label
+				if r.Type == "aws:amplify/branch:Branch" {
+					label += " " + r.Inputs["branchName"]
+				}
+				if r.Protected {
+					label += "<br/>protected"
+				}
+				// The branch hangs off its app. Build sorts a tenant's
+				// children by name, so <id>-app comes before <id>-main.
+				from := tn
+				if r.Type == "aws:amplify/branch:Branch" && app != "" {
+					from = app
+				}
+				id := nodeID("res", r.Name)
+				if r.Type == "aws:amplify/app:App" {
+					app = id
+				}
+				fmt.Fprintf(&b, "  %s --> %s%s%s%s\n", from, id, shape.open, label, shape.close)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,91 @@
+package stackdiff
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/tenant"
+)
+
+// The defaults of the settings that decide data risk, as TenantStackArgs and
+// the config reference document them: an unset field and its default are
+// the same deployment, and must not look like an edit.
+const (
+	defaultProtect   = true
+	defaultEngine    = string(tenant.EngineDynamoDB)
+	defaultStatus    = string(tenant.StatusActive)
+	defaultInstances = 1
+)
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func protect(f *stackconfig.File) bool {
+	if b, err := strconv.ParseBool(f.Values[stackconfig.KeyProtect]); err == nil {
+		return b
+	}
+	return defaultProtect
+}
+
+// settingRisks flags stack-wide edits that put every tenant's data at risk.
+func settingRisks(base, current *stackconfig.File, hadTenants bool) []Risk {
+	if hadTenants && protect(base) && !protect(current) {
+		return []Risk{{Field: stackconfig.KeyProtect, Reason: "true -> false: every tenant's key, database and secret lose Pulumi protection, retain-on-delete and AWS deletion protection, so any later removal deletes their data"}}
+	}
+	return nil
+}
+
+// tenantRisks flags edits of one tenant that replace or delete its data.
+func tenantRisks(id string, old, cur entry) []Risk {
+	var out []Risk
+	add := func(field, format string, v ...any) {
+		out = append(out, Risk{Tenant: id, Field: field, Reason: fmt.Sprintf(format, v...)})
+	}
+	if from, to := old.fields["region"], cur.fields["region"]; from != to {
+		add("region", "%s -> %s: the key and database would be replaced in the new region and the data left behind; data does not move with a config edit (migrate it, then onboard a new tenant)", from, to)
+	}
+	if from, to := or(old.fields["database.engine"], defaultEngine), or(cur.fields["database.engine"], defaultEngine); from != to {
+		add("database.engine", "%s -> %s: a different engine is a different resource; the database would be replaced, empty", from, to)
+	}
+	if from, to := or(old.fields["status"], defaultStatus), or(cur.fields["status"], defaultStatus); to == string(tenant.StatusOffboarded) && from != to {
+		add("status", "%s -> %s: the app and branch are deleted and the tenant's data is kept only to be deleted by hand; confirm the customer has left", from, to)
+	}
+	if from, to := instances(old), instances(cur); to < from && or(cur.fields["database.engine"], defaultEngine) == string(tenant.EngineAuroraPostgreSQL) {
+		var gone []string
+		for i := to + 1; i <= from; i++ {
+			gone = append(gone, fmt.Sprintf("%s-db-%d", id, i))
+		}
+		add("database.instances", "%d -> %d: deletes Aurora cluster instance %s", from, to, strings.Join(gone, ", "))
+	}
+	return out
+}
+
+func instances(e entry) int {
+	if n, err := strconv.Atoi(e.fields["database.instances"]); err == nil && n > 0 {
+		return n
+	}
+	return defaultInstances
+}
+
+// removalRisk explains a removed tenant, and when an added tenant looks like
+// the same one under a new ID, how to rename it without losing its data.
+func removalRisk(gone entry, current []entry, base map[string]entry) Risk {
+	reason := "removed from the stack: Pulumi deletes its key, database and secret (protected resources make the update fail instead; offboard with status: offboarded first)"
+	for _, t := range current {
+		if hasID(base, t.id) {
+			continue
+		}
+		// Display names survive an id change; nothing else is as telling.
+		if t.fields["name"] != "" && t.fields["name"] == gone.fields["name"] {
+			reason = fmt.Sprintf("removed, and %q looks like the same tenant under a new id: an id change without formerIds replaces every resource; add `formerIds: [%s]` to %q to rename in place", t.id, gone.id, t.id)
+			break
+		}
+	}
+	return Risk{Tenant: gone.id, Field: "id", Reason: reason}
+}

@@ -1,0 +1,111 @@
+package stackdiff
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+)
+
+// edit replaces old with new in a stack file's text and fails when old is
+// not there, so a case cannot silently test nothing.
+type edit struct{ old, new string }
+
+func apply(t *testing.T, text string, edits []edit) string {
+	t.Helper()
+	for _, e := range edits {
+		if !strings.Contains(text, e.old) {
+			t.Fatalf("stack file has no %q", e.old)
+		}
+		text = strings.Replace(text, e.old, e.new, 1)
+	}
+	return text
+}
+
+func TestCompare(t *testing.T) {
+	const hooli = "    - id: hooli\n      name: Hooli\n      region: us-west-2\n      tier: standard\n      domain: hooli-shop.example.com\n"
+	cases := []struct {
+		name                    string
+		stack                   string
+		edits                   []edit
+		risks                   []string // "tenant/field"
+		added, removed, changed []string
+	}{
+		{name: "no edit", stack: "prod"},
+		{name: "capacity", stack: "prod", edits: []edit{{"maxCapacity: 64", "maxCapacity: 128"}}, changed: []string{"acme"}},
+		{name: "display name", stack: "prod", edits: []edit{{"name: Globex", "name: Globex GmbH"}}, changed: []string{"globex"}},
+		{name: "tenant added", stack: "prod", edits: []edit{{hooli, hooli + "    - id: wayne\n      name: Wayne\n      region: us-east-1\n"}}, added: []string{"wayne"}},
+		{name: "tenant removed", stack: "prod", edits: []edit{{hooli, ""}}, removed: []string{"hooli"}, risks: []string{"hooli/id"}},
+		{name: "renamed with formerIds", stack: "prod", edits: []edit{{"- id: hooli\n", "- id: hooli-inc\n      formerIds: [hooli]\n"}}, changed: []string{"hooli-inc"}},
+		{name: "renamed without formerIds", stack: "prod", edits: []edit{{"- id: hooli\n", "- id: hooli-inc\n"}}, added: []string{"hooli-inc"}, removed: []string{"hooli"}, risks: []string{"hooli/id"}},
+		{name: "region moved", stack: "prod", edits: []edit{{"region: us-west-2", "region: us-east-2"}}, changed: []string{"hooli"}, risks: []string{"hooli/region"}},
+		{name: "engine from default", stack: "prod", edits: []edit{{"      domain: hooli-shop.example.com\n", "      domain: hooli-shop.example.com\n      database:\n        engine: aurora-postgresql\n"}}, changed: []string{"hooli"}, risks: []string{"hooli/database.engine"}},
+		{name: "default engine spelt out", stack: "prod", edits: []edit{{"      domain: hooli-shop.example.com\n", "      domain: hooli-shop.example.com\n      database:\n        engine: dynamodb\n"}}, changed: []string{"hooli"}},
+		{name: "offboarded", stack: "prod", edits: []edit{{"      name: Hooli\n", "      name: Hooli\n      status: offboarded\n"}}, changed: []string{"hooli"}, risks: []string{"hooli/status"}},
+		{name: "suspended", stack: "prod", edits: []edit{{"      name: Hooli\n", "      name: Hooli\n      status: suspended\n"}}, changed: []string{"hooli"}},
+		{name: "protect off", stack: "prod", edits: []edit{{"tenancy:protect: true", "tenancy:protect: false"}}, risks: []string{"/protect"}},
+		{name: "protect already off", stack: "dev", edits: []edit{{"tenancy:branch: develop", "tenancy:branch: next"}}},
+		{name: "fewer aurora instances", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n        instances: 2\n", "        instanceClass: db.r6g.large\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/database.instances"}},
+		{name: "more aurora instances", stack: "prod", edits: []edit{{"instances: 2\n        backupRetentionDays", "instances: 3\n        backupRetentionDays"}}, changed: []string{"acme"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			text, err := os.ReadFile("../../Pulumi." + c.stack + ".yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, err := stackconfig.ParseFile(c.stack, text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			current, err := stackconfig.ParseFile(c.stack, []byte(apply(t, string(text), c.edits)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Compare(base, current)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var risks, changed []string
+			for _, risk := range r.Risks {
+				risks = append(risks, risk.Tenant+"/"+risk.Field)
+			}
+			for _, ch := range r.Changed {
+				changed = append(changed, ch.ID)
+			}
+			check := func(what string, got, want []string) {
+				if !slices.Equal(got, want) {
+					t.Errorf("%s = %q, want %q", what, got, want)
+				}
+			}
+			check("risks", risks, c.risks)
+			check("added", r.Added, c.added)
+			check("removed", r.Removed, c.removed)
+			check("changed", changed, c.changed)
+		})
+	}
+}
+
+func TestCompareNewStack(t *testing.T) {
+	current, err := stackconfig.ReadFile("../../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Compare(nil, current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.NewStack || len(r.Added) != 5 || len(r.Risks) != 0 {
+		t.Errorf("new stack: NewStack %v, added %v, risks %v; want true, 5 tenants, none", r.NewStack, r.Added, r.Risks)
+	}
+}
+
+func TestCompareRefusesABrokenTenantsList(t *testing.T) {
+	base := &stackconfig.File{Stack: "prod", Values: map[string]string{"tenants": "[]"}}
+	current := &stackconfig.File{Stack: "prod", Values: map[string]string{"tenants": `{"id": "acme"}`}}
+	if _, err := Compare(base, current); err == nil {
+		t.Error("want an error for a tenants value that is not a list")
+	}
+}
