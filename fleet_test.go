@@ -88,3 +88,34 @@ func TestProvidersScaleWithRegionsNotTenants(t *testing.T) {
 		})
 	}
 }
+
+// TestRegionsSettingDeploysOnlyThoseRegions runs one stack of a fleet split
+// by region: only its regions get a provider, only their tenants deploy.
+func TestRegionsSettingDeploysOnlyThoseRegions(t *testing.T) {
+	cases := []struct {
+		regions   string
+		providers int
+		tenants   int
+	}{
+		{"", 17, 100},
+		{`["eu-central-1","eu-west-1"]`, 2, 12}, // 100 tenants over 17 regions: 6 each in the first 15
+		{`["us-east-1"]`, 1, 5},
+	}
+	for _, c := range cases {
+		t.Run(c.regions, func(t *testing.T) {
+			config, secrets := fleetConfig(t, 100)
+			config["tenancy:regions"] = c.regions
+			cloud, out, err := run(t, "prod", config, secrets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs := cloud.Resources()
+			if got := countType(rs, "pulumi:providers:aws"); got != c.providers {
+				t.Errorf("%d aws providers, want %d", got, c.providers)
+			}
+			if got := countType(rs, tenant.TypeToken); got != c.tenants || len(out) != c.tenants {
+				t.Errorf("%d components and %d outputs, want %d tenants", got, len(out), c.tenants)
+			}
+		})
+	}
+}
