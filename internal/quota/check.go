@@ -8,6 +8,11 @@ import (
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
+// lowerAuroraDefaults are the regions whose default DB instance quota is
+// below the usual 40 (Aurora User Guide, "Quotas and constraints": 20 in
+// ap-south-1). They apply while the account keeps the default quota.
+var lowerAuroraDefaults = map[string]int{"ap-south-1": 20}
+
 // usage counts what a fleet takes from one region's quotas.
 type usage struct {
 	apps, auroraInstances, tables int
@@ -49,8 +54,12 @@ func Check(tenants []tenant.TenantStackArgs, l Limits) []string {
 	}
 	for _, region := range slices.Sorted(maps.Keys(regions)) {
 		u, scope := regions[region], "region "+region
+		aurora, auroraDefault := l.AuroraInstances, defaults.AuroraInstances
+		if lower, ok := lowerAuroraDefaults[region]; ok && aurora == auroraDefault {
+			aurora, auroraDefault = lower, lower
+		}
 		above(scope, u.apps, "Amplify apps", l.AmplifyApps, defaults.AmplifyApps)
-		above(scope, u.auroraInstances, "Aurora DB instances", l.AuroraInstances, defaults.AuroraInstances)
+		above(scope, u.auroraInstances, "Aurora DB instances", aurora, auroraDefault)
 		above(scope, u.tables, "DynamoDB tables", l.DynamoDBTables, defaults.DynamoDBTables)
 	}
 	for _, repo := range slices.Sorted(maps.Keys(webhooks)) {

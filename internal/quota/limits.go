@@ -14,7 +14,8 @@ type Limits struct {
 	// Default 25 (AWS General Reference, Amplify endpoints and quotas).
 	AmplifyApps int `json:"amplifyApps"`
 	// AuroraInstances is the RDS DB instances one account may have in one
-	// region, Aurora instances included. Default 40 (RDS User Guide, quotas).
+	// region, Aurora instances included. Default 40, or 20 in ap-south-1
+	// while this stays 40 (Aurora User Guide, quotas).
 	AuroraInstances int `json:"auroraInstances"`
 	// DynamoDBTables is the DynamoDB tables one account may have in one
 	// region. Default 2,500 (DynamoDB Developer Guide, service quotas).
