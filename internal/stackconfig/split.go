@@ -19,40 +19,11 @@ import (
 // several files must be listed identically, so the stack that deploys it
 // reads what its reviewers read. It returns every problem, joined.
 func CheckSplit(files []*File) error {
+	idx := newSplitIndex()
 	var errs []error
-	deployers := map[string][]string{} // tenant ID -> stacks deploying it
-	regionOf := map[string]string{}
-	entries := map[string]map[string]string{} // tenant ID -> stack -> entry JSON
-	selectors := map[string][]string{}        // region -> stacks selecting it
-	everything := []string{}                  // stacks without a regions setting
-	environments := map[string][]string{}     // environment -> stacks
 	for _, f := range files {
-		fleet, err := Parse(f.Source())
-		if err != nil {
+		if err := idx.add(f); err != nil {
 			errs = append(errs, fmt.Errorf("stack %s: %w", f.Stack, err))
-			continue
-		}
-		environments[fleet.Environment] = append(environments[fleet.Environment], f.Stack)
-		if len(fleet.Selected) == 0 {
-			everything = append(everything, f.Stack)
-		}
-		for _, r := range fleet.Selected {
-			selectors[r] = append(selectors[r], f.Stack)
-		}
-		for _, t := range fleet.Tenants {
-			deployers[t.ID] = append(deployers[t.ID], f.Stack)
-		}
-		raw, err := tenantEntries(f)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("stack %s: %w", f.Stack, err))
-			continue
-		}
-		for id, e := range raw {
-			if entries[id] == nil {
-				entries[id] = map[string]string{}
-			}
-			entries[id][f.Stack] = e.canonical
-			regionOf[id] = e.region
 		}
 	}
 	if len(errs) > 0 {
@@ -61,34 +32,112 @@ func CheckSplit(files []*File) error {
 		return errors.Join(errs...)
 	}
 	if len(files) > 1 {
-		for _, s := range everything {
-			errs = append(errs, fmt.Errorf("stack %s: %s: is not set, so the stack deploys every region; in a split fleet each stack selects its own", s, KeyRegions))
+		errs = append(errs, idx.unselective()...)
+	}
+	errs = append(errs, idx.environmentProblems()...)
+	errs = append(errs, idx.regionProblems()...)
+	errs = append(errs, idx.tenantProblems()...)
+	return errors.Join(errs...)
+}
+
+// splitIndex is what CheckSplit learns from each stack file.
+type splitIndex struct {
+	deployers    map[string][]string          // tenant ID -> stacks deploying it
+	entries      map[string]map[string]string // tenant ID -> stack -> canonical entry
+	regionOf     map[string]string            // tenant ID -> region
+	selectors    map[string][]string          // region -> stacks selecting it
+	environments map[string][]string          // environment -> stacks
+	everything   []string                     // stacks without a regions setting
+}
+
+func newSplitIndex() *splitIndex {
+	return &splitIndex{deployers: map[string][]string{}, entries: map[string]map[string]string{},
+		regionOf: map[string]string{}, selectors: map[string][]string{}, environments: map[string][]string{}}
+}
+
+// add parses one stack file as its stack's program would and records it.
+func (x *splitIndex) add(f *File) error {
+	fleet, err := Parse(f.Source())
+	if err != nil {
+		return err
+	}
+	listed, err := tenantEntries(f)
+	if err != nil {
+		return err
+	}
+	x.environments[fleet.Environment] = append(x.environments[fleet.Environment], f.Stack)
+	if len(fleet.Selected) == 0 {
+		x.everything = append(x.everything, f.Stack)
+	}
+	for _, r := range fleet.Selected {
+		x.selectors[r] = append(x.selectors[r], f.Stack)
+	}
+	for _, t := range fleet.Tenants {
+		x.deployers[t.ID] = append(x.deployers[t.ID], f.Stack)
+	}
+	for id, e := range listed {
+		if x.entries[id] == nil {
+			x.entries[id] = map[string]string{}
+		}
+		x.entries[id][f.Stack] = e.canonical
+		x.regionOf[id] = e.region
+	}
+	return nil
+}
+
+// unselective reports stacks that deploy every region, which in a split
+// fleet overlaps every other stack.
+func (x *splitIndex) unselective() []error {
+	var errs []error
+	for _, s := range x.everything {
+		errs = append(errs, fmt.Errorf("stack %s: %s: is not set, so the stack deploys every region; in a split fleet each stack selects its own", s, KeyRegions))
+	}
+	return errs
+}
+
+func (x *splitIndex) environmentProblems() []error {
+	if len(x.environments) < 2 {
+		return nil
+	}
+	var parts []string
+	for _, env := range slices.Sorted(maps.Keys(x.environments)) {
+		parts = append(parts, fmt.Sprintf("%s in %s", joinSorted(x.environments[env]), env))
+	}
+	return []error{fmt.Errorf("%s: stacks %s; a split fleet shares one environment (it is part of app names), set it explicitly", KeyEnvironment, strings.Join(parts, "; "))}
+}
+
+func (x *splitIndex) regionProblems() []error {
+	var errs []error
+	for _, r := range slices.Sorted(maps.Keys(x.selectors)) {
+		if s := x.selectors[r]; len(s) > 1 {
+			errs = append(errs, fmt.Errorf("region %s: selected by stacks %s; give each region to one stack", r, joinSorted(s)))
 		}
 	}
-	if len(environments) > 1 {
-		var parts []string
-		for _, env := range slices.Sorted(maps.Keys(environments)) {
-			parts = append(parts, fmt.Sprintf("%s in %s", strings.Join(environments[env], ", "), env))
-		}
-		errs = append(errs, fmt.Errorf("%s: stacks %s; a split fleet shares one environment (it is part of app names), set it explicitly", KeyEnvironment, strings.Join(parts, "; ")))
-	}
-	for _, r := range slices.Sorted(maps.Keys(selectors)) {
-		if s := selectors[r]; len(s) > 1 {
-			errs = append(errs, fmt.Errorf("region %s: selected by stacks %s; give each region to one stack", r, strings.Join(s, ", ")))
-		}
-	}
-	for _, id := range slices.Sorted(maps.Keys(entries)) {
-		if stacks := slices.Sorted(maps.Keys(entries[id])); len(slices.Compact(slices.Sorted(maps.Values(entries[id])))) > 1 {
+	return errs
+}
+
+func (x *splitIndex) tenantProblems() []error {
+	var errs []error
+	for _, id := range slices.Sorted(maps.Keys(x.entries)) {
+		versions := slices.Compact(slices.Sorted(maps.Values(x.entries[id])))
+		if len(versions) > 1 {
+			stacks := slices.Sorted(maps.Keys(x.entries[id]))
 			errs = append(errs, &tenant.FieldError{Tenant: id, Err: fmt.Errorf("listed differently in stacks %s; keep the shared tenants list identical", strings.Join(stacks, ", "))})
 		}
-		switch d := deployers[id]; {
+		switch d := x.deployers[id]; {
 		case len(d) == 0:
-			errs = append(errs, &tenant.FieldError{Tenant: id, Field: "region", Err: fmt.Errorf("%s is selected by no stack, so no stack deploys this tenant", regionOf[id])})
+			errs = append(errs, &tenant.FieldError{Tenant: id, Field: "region", Err: fmt.Errorf("%s is selected by no stack, so no stack deploys this tenant", x.regionOf[id])})
 		case len(d) > 1:
-			errs = append(errs, &tenant.FieldError{Tenant: id, Err: fmt.Errorf("deployed by stacks %s; a tenant belongs to exactly one", strings.Join(d, ", "))})
+			errs = append(errs, &tenant.FieldError{Tenant: id, Err: fmt.Errorf("deployed by stacks %s; a tenant belongs to exactly one", joinSorted(d))})
 		}
 	}
-	return errors.Join(errs...)
+	return errs
+}
+
+// joinSorted lists stack names in a stable order, whatever the order of
+// the files.
+func joinSorted(stacks []string) string {
+	return strings.Join(slices.Sorted(slices.Values(stacks)), ", ")
 }
 
 // entry is one tenant as a stack file lists it.

@@ -10,7 +10,12 @@ import (
 func splitExample(t *testing.T, editEU, editWorld func(string) string) []*File {
 	t.Helper()
 	var files []*File
-	for stack, edit := range map[string]func(string) string{"prod-eu": editEU, "prod-world": editWorld} {
+	edits := []struct {
+		stack string
+		edit  func(string) string
+	}{{"prod-eu", editEU}, {"prod-world", editWorld}}
+	for _, e := range edits {
+		stack, edit := e.stack, e.edit
 		data, err := os.ReadFile("../../docs/split-stacks/Pulumi." + stack + ".yaml")
 		if err != nil {
 			t.Fatal(err)
