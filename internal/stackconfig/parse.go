@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/amplify-tenancy/tenancy/internal/quota"
 	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -41,8 +42,17 @@ type Fleet struct {
 	Environment string
 	// Tenants in config order.
 	Tenants []Tenant
-	// Warnings are problems that do not stop a deployment.
+	// Warnings are problems that do not stop a deployment, quotas the
+	// deployed tenants exceed among them.
 	Warnings []string
+	// Selected are the regions this stack deploys (tenancy:regions); empty
+	// means every region.
+	Selected []string
+	// Skipped are the IDs of valid tenants outside Selected, deployed by
+	// another stack.
+	Skipped []string
+	// Quotas are the limits the deployed tenants are checked against.
+	Quotas quota.Limits
 }
 
 // Tenant is one tenant of a fleet.
@@ -114,6 +124,11 @@ func Parse(src Source) (*Fleet, error) {
 	boolean(KeyProtect, &s.protect)
 	boolean(KeyBasicAuth, &s.basicAuth)
 	fleet.Environment = s.environment
+	var problems []error
+	fleet.Selected, problems = parseRegions(src)
+	errs = append(errs, problems...)
+	fleet.Quotas, problems = parseQuotas(src)
+	errs = append(errs, problems...)
 
 	secret := func(key string, needed bool) pulumi.StringInput {
 		v := src.Secret(key)
@@ -173,6 +188,8 @@ func Parse(src Source) (*Fleet, error) {
 		}
 		fleet.Tenants = append(fleet.Tenants, *t)
 	}
+	fleet.selectRegions()
+	fleet.checkQuotas()
 	sort.SliceStable(errs, func(i, j int) bool { return tenantOf(errs[i]) < tenantOf(errs[j]) })
 	return fleet, errors.Join(errs...)
 }

@@ -17,11 +17,13 @@ const (
 	KeyBasicAuthUsername = "basicAuthUsername"
 	KeyBasicAuthPassword = "basicAuthPassword"
 	KeyTenants           = "tenants"
+	KeyRegions           = "regions"
+	KeyQuotas            = "quotas"
 )
 
 // stackKeys are every key a stack file may set under "tenancy:".
 var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
-	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants}
+	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas}
 
 // secretKeys are the keys that must be set with `pulumi config set --secret`.
 var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
