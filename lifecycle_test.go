@@ -60,7 +60,7 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 		}, `tenant "globex": region: changing`},
 		{"active tenant removed", func(ts []map[string]any) []map[string]any {
 			return ts[1:]
-		}, `tenant "acme": status: the tenant was removed from config while it was active`},
+		}, `tenant "acme": status: the tenant is no longer deployed by this stack while it was active`},
 		{"rename keeps the tenant", func(ts []map[string]any) []map[string]any {
 			a := tenantNamed(ts, "acme")
 			a["id"], a["formerIds"] = "acme-corp", []string{"acme"}
@@ -116,6 +116,46 @@ func TestOffboardedTenantMayLeaveConfig(t *testing.T) {
 	})
 	if _, _, err := run(t, "prod", config, secrets, previous); err != nil {
 		t.Fatalf("removing an offboarded tenant: %v", err)
+	}
+}
+
+// A stack that stops deploying a region (tenancy:regions) drops that
+// region's tenants: refused, unless they were moved to another stack with
+// `pulumi state move` and are listed in movedOut.
+func TestRegionHandedToAnotherStack(t *testing.T) {
+	previous := deployedProd(t)
+	for _, c := range []struct {
+		name     string
+		movedOut string
+		wantErr  string
+	}{
+		{"without movedOut", "", `tenant "globex": status: the tenant is no longer deployed by this stack`},
+		{"with movedOut", `["globex", "umbrella"]`, ""},
+		{"movedOut names one of two", `["globex"]`, `tenant "umbrella": status:`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			config, secrets := stackConfig(t, "prod")
+			config["tenancy:regions"] = `["us-east-1", "us-west-2", "ap-southeast-2"]`
+			if c.movedOut != "" {
+				config["tenancy:movedOut"] = c.movedOut
+			}
+			cloud, _, err := run(t, "prod", config, secrets, previous)
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := byName(cloud.Resources())["globex"]; ok {
+					t.Error("globex is still deployed by this stack")
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), "movedOut") {
+				t.Fatalf("want error containing %q and naming movedOut, got %v", c.wantErr, err)
+			}
+			if n := tenantResources(cloud); n != 0 {
+				t.Errorf("registered %d resources before refusing", n)
+			}
+		})
 	}
 }
 

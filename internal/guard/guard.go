@@ -33,12 +33,16 @@ func Check(fleet *stackconfig.Fleet, previous map[string]Previous) error {
 			}
 		}
 	}
+	for _, id := range fleet.MovedOut {
+		kept[id] = true
+	}
 	for _, id := range sortedKeys(previous) {
 		if !kept[id] && previous[id].Status != string(tenant.StatusOffboarded) {
 			errs = append(errs, &tenant.FieldError{Tenant: id, Field: "status", Err: errors.New(
-				"the tenant was removed from config while it was " + orActive(previous[id].Status) +
+				"the tenant is no longer deployed by this stack while it was " + orActive(previous[id].Status) +
 					"; deleting it would delete its data. Offboard it first (status: offboarded), deploy, " +
-					"and remove it only after its data may go (README: Keeping tenant data safe)")})
+					"and remove it only after its data may go (README: Offboarding a tenant); if `pulumi state move` " +
+					"took it to another stack, list it in movedOut (docs/performance.md)")})
 		}
 	}
 	return errors.Join(errs...)

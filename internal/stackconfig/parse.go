@@ -53,6 +53,9 @@ type Fleet struct {
 	Skipped []string
 	// Quotas are the limits the deployed tenants are checked against.
 	Quotas quota.Limits
+	// MovedOut are IDs of tenants whose resources `pulumi state move` has
+	// taken to another stack (tenancy:movedOut); this stack may let them go.
+	MovedOut []string
 }
 
 // Tenant is one tenant of a fleet.
@@ -128,6 +131,8 @@ func Parse(src Source) (*Fleet, error) {
 	fleet.Selected, problems = parseRegions(src)
 	errs = append(errs, problems...)
 	fleet.Quotas, problems = parseQuotas(src)
+	errs = append(errs, problems...)
+	fleet.MovedOut, problems = parseMovedOut(src)
 	errs = append(errs, problems...)
 
 	secret := func(key string, needed bool) pulumi.StringInput {

@@ -19,11 +19,12 @@ const (
 	KeyTenants           = "tenants"
 	KeyRegions           = "regions"
 	KeyQuotas            = "quotas"
+	KeyMovedOut          = "movedOut"
 )
 
 // stackKeys are every key a stack file may set under "tenancy:".
 var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
-	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas}
+	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut}
 
 // secretKeys are the keys that must be set with `pulumi config set --secret`.
 var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
