@@ -73,3 +73,45 @@ func BenchmarkFloor(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFloorWithInputs replays what BenchmarkProgram registers, each
+// resource with the same name and the same inputs (as plain values), with
+// no parents, options or logic. BenchmarkProgram over this floor is the cost
+// of the program's own work: config, validation, components, outputs.
+func BenchmarkFloorWithInputs(b *testing.B) {
+	for _, n := range fleetSizes {
+		b.Run(fmt.Sprintf("tenants=%d", n), func(b *testing.B) {
+			config, secrets := fleetConfig(b, n)
+			real, err := mockcloud.Run(program, mockcloud.Options{Project: "tenancy", Stack: "prod", Config: config, SecretKeys: secrets})
+			if err != nil {
+				b.Fatal(err)
+			}
+			type recorded struct {
+				name   string
+				inputs pulumi.Map
+			}
+			var rs []recorded
+			for _, r := range real.Resources() {
+				rs = append(rs, recorded{r.Name, pulumi.ToMap(r.Inputs.Mappable())})
+			}
+			replay := func(ctx *pulumi.Context) error {
+				for _, r := range rs {
+					var state pulumi.CustomResourceState
+					if err := ctx.RegisterResource("floor:index:Resource", r.name, r.inputs, &state); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			opts := mockcloud.Options{Project: "tenancy", Stack: "prod"}
+			var cloud *mockcloud.Cloud
+			b.ReportAllocs()
+			for b.Loop() {
+				if cloud, err = mockcloud.Run(replay, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(cloud.Resources())), "resources/op")
+		})
+	}
+}
