@@ -15,17 +15,32 @@ func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 	if c.opts.Preview || !r.Custom {
 		return state
 	}
-	region := c.Region(r.Provider)
-	set := func(k string, v any) {
-		if _, ok := state[resource.PropertyKey(k)]; !ok {
-			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+	computed := Computed(r.Type, r.Name, id, c.Region(r.Provider))
+	if r.Type == "random:index/randomPassword:RandomPassword" {
+		computed["result"] = resource.NewProperty(c.opts.Password)
+	}
+	for k, v := range computed {
+		if _, ok := state[k]; !ok {
+			state[k] = v
 		}
 	}
+	return state
+}
+
+// Computed returns the outputs AWS computes on create that the program
+// reads (ARNs, physical names, endpoints, the Amplify default domain), for a
+// resource of type typ with logical name name and id, in region. The mocks
+// and the stand-in provider plugins of the engine tests share it, so both
+// hand the program the same shapes. RandomPassword's result is left to the
+// caller.
+func Computed(typ, name, id, region string) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	set := func(k string, v any) { out[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	arn := func(service, path string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, AccountID, path)
 	}
-	physical := strings.ToLower(r.Name) + "-1a2b3c4"
-	switch r.Type {
+	physical := strings.ToLower(name) + "-1a2b3c4"
+	switch typ {
 	case "aws:kms/key:Key":
 		set("arn", arn("kms", "key/"+id))
 		set("keyId", id)
@@ -50,8 +65,6 @@ func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 		set("arn", arn("backup", "backup-vault:"+physical))
 	case "aws:sns/topic:Topic":
 		set("arn", arn("sns", physical))
-	case "random:index/randomPassword:RandomPassword":
-		set("result", c.opts.Password)
 	}
-	return state
+	return out
 }
