@@ -23,12 +23,20 @@ func program(ctx *pulumi.Context) error {
 	return nil
 }
 
-// deployFleet reads the stack config, checks the whole fleet before
-// registering anything, creates one aws provider per region and one
-// TenantStack per tenant, and returns the "tenants" output.
+// deployFleet reads the stack config, checks the whole fleet, and against
+// what is deployed, before registering anything, creates one aws provider
+// per region and one TenantStack per tenant, and returns the "tenants"
+// output.
 func deployFleet(ctx *pulumi.Context) (pulumi.Map, error) {
 	fleet, err := stackconfig.Parse(stackconfig.FromContext(ctx))
 	if err != nil {
+		return nil, err
+	}
+	deployed, err := deployedTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := fleet.CheckDeployed(deployed); err != nil {
 		return nil, err
 	}
 	for _, w := range fleet.Warnings {

@@ -39,6 +39,8 @@ type Source struct {
 type Fleet struct {
 	// Environment is the deployment environment (dev, prod, ...).
 	Environment string
+	// Protect is the stack's protect setting.
+	Protect bool
 	// Tenants in config order.
 	Tenants []Tenant
 	// Warnings are problems that do not stop a deployment.
@@ -110,7 +112,7 @@ func Parse(src Source) (*Fleet, error) {
 	str(KeyBasicAuthUsername, &s.basicAuthUsername)
 	boolean(KeyProtect, &s.protect)
 	boolean(KeyBasicAuth, &s.basicAuth)
-	fleet.Environment = s.environment
+	fleet.Environment, fleet.Protect = s.environment, s.protect
 
 	secret := func(key string, needed bool) pulumi.StringInput {
 		v := src.Secret(key)
