@@ -140,24 +140,21 @@ func diff(oldStruct, newStruct *structpb.Struct, replaceable []string) (*pulumir
 	return resp, nil
 }
 
-// changedKeys lists, sorted, the keys whose value differs; an unknown new
-// value counts as a change.
+// changedKeys lists, sorted, the keys whose value differs, added or removed
+// ones included; an unknown new value counts as a change.
 func changedKeys(olds, news resource.PropertyMap) []string {
-	var out []string
-	for k := range olds.Copy() {
-		if _, ok := news[k]; !ok {
-			news[k] = resource.NewNullProperty()
-		}
+	keys := map[resource.PropertyKey]bool{}
+	for k := range olds {
+		keys[k] = true
 	}
-	for k, n := range news {
-		o, ok := olds[k]
-		if !ok {
-			o = resource.NewNullProperty()
-		}
+	for k := range news {
+		keys[k] = true
+	}
+	var out []string
+	for k := range keys {
+		o, n := olds[k], news[k] // a missing key reads as null
 		if n.ContainsUnknowns() || !o.DeepEquals(n) {
-			if !(o.IsNull() && n.IsNull()) {
-				out = append(out, string(k))
-			}
+			out = append(out, string(k))
 		}
 	}
 	slices.Sort(out)
