@@ -139,6 +139,14 @@ func newEngineStack(t *testing.T, name string) *engineStack {
 	return e
 }
 
+// in returns the stack bound to test t, so a helper failing inside a
+// subtest fails that subtest.
+func (e *engineStack) in(t *testing.T) *engineStack {
+	c := *e
+	c.t = t
+	return &c
+}
+
 func (e *engineStack) ctx() context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
 	e.t.Cleanup(cancel)
@@ -253,51 +261,60 @@ func byLogicalName(rs map[string]stateResource, typ, name string) (stateResource
 	return stateResource{}, false
 }
 
+// configFile is the stack's Pulumi.<stack>.yaml in the temp project.
+func (e *engineStack) configFile() string { return filepath.Join(e.dir, "Pulumi."+e.name+".yaml") }
+
+// readConfig parses the stack file and its tenants list.
+func (e *engineStack) readConfig() (original []byte, doc map[string]any, tenants []map[string]any) {
+	e.t.Helper()
+	original, err := os.ReadFile(e.configFile())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(original, &doc); err != nil {
+		e.t.Fatal(err)
+	}
+	config, _ := doc["config"].(map[string]any)
+	raw, err := json.Marshal(config["tenancy:tenants"])
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &tenants); err != nil {
+		e.t.Fatal(err)
+	}
+	return original, doc, tenants
+}
+
 // editTenants rewrites the tenants list in the stack's Pulumi.<stack>.yaml,
 // as a person editing the file would, and returns a function that puts the
 // file back.
 func (e *engineStack) editTenants(edit func([]map[string]any) []map[string]any) (restore func()) {
 	e.t.Helper()
-	path := filepath.Join(e.dir, "Pulumi."+e.name+".yaml")
-	original, err := os.ReadFile(path)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(original, &doc); err != nil {
-		e.t.Fatal(err)
-	}
-	config, _ := doc["config"].(map[string]any)
-	var tenants []map[string]any
-	raw, _ := json.Marshal(config["tenancy:tenants"])
-	if err := json.Unmarshal(raw, &tenants); err != nil {
-		e.t.Fatal(err)
-	}
-	config["tenancy:tenants"] = edit(tenants)
+	original, doc, tenants := e.readConfig()
+	doc["config"].(map[string]any)["tenancy:tenants"] = edit(tenants)
 	out, err := yaml.Marshal(doc)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	e.writeConfig(out)
+	return func() { e.writeConfig(original) }
+}
+
+func (e *engineStack) writeConfig(data []byte) {
+	e.t.Helper()
+	if err := os.WriteFile(e.configFile(), data, 0o644); err != nil {
 		e.t.Fatal(err)
-	}
-	return func() {
-		if err := os.WriteFile(path, original, 0o644); err != nil {
-			e.t.Fatal(err)
-		}
 	}
 }
 
-// tenantIDs lists the ids in the stack's config file.
+// tenantIDs lists the ids in the stack's config file, sorted.
 func (e *engineStack) tenantIDs() []string {
-	var ids []string
-	restore := e.editTenants(func(ts []map[string]any) []map[string]any {
-		for _, t := range ts {
-			ids = append(ids, fmt.Sprint(t["id"]))
-		}
-		return ts
-	})
-	restore()
+	e.t.Helper()
+	_, _, tenants := e.readConfig()
+	ids := make([]string, 0, len(tenants))
+	for _, t := range tenants {
+		ids = append(ids, fmt.Sprint(t["id"]))
+	}
 	slices.Sort(ids)
 	return ids
 }

@@ -34,6 +34,7 @@ func TestEngineDev(t *testing.T) {
 	e.takeCalls()
 
 	t.Run("second preview reports no changes", func(t *testing.T) {
+		e := e.in(t)
 		summary := e.preview()
 		for _, op := range changes {
 			if summary[op] != 0 {
@@ -43,6 +44,7 @@ func TestEngineDev(t *testing.T) {
 	})
 
 	t.Run("state holds no secret in plain text", func(t *testing.T) {
+		e := e.in(t)
 		files := e.files()
 		files["pulumi stack export"] = e.export()
 		// Amplify gets basic auth as base64("user:password").
@@ -70,6 +72,7 @@ func TestEngineDev(t *testing.T) {
 	})
 
 	t.Run("outputs have the documented shape", func(t *testing.T) {
+		e := e.in(t)
 		outputs, err := e.stack.Outputs(e.ctx())
 		if err != nil {
 			t.Fatal(err)
@@ -103,6 +106,7 @@ func TestEngineDev(t *testing.T) {
 
 	// Last: it changes the stack.
 	t.Run("renamed tenant moves without replace or delete", func(t *testing.T) {
+		e := e.in(t)
 		e.editTenants(func(ts []map[string]any) []map[string]any {
 			for _, tn := range ts {
 				if tn["id"] == "acme" {
@@ -163,6 +167,7 @@ func TestEngineProd(t *testing.T) {
 	}}
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
+			e := e.in(t)
 			before, ok := byLogicalName(e.resources(), tc.dbType, tc.tenant+"-db")
 			if !ok {
 				t.Fatalf("%s-db is not in state", tc.tenant)
