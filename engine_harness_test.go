@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/amplify-tenancy/tenancy/internal/enginetest/standin"
+	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -46,7 +47,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "engine tests:", err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	_ = os.RemoveAll(cliRoot)
+	os.Exit(code)
 }
 
 func setUpEngine() error {
@@ -130,8 +133,8 @@ func newEngineStack(t *testing.T, name string) *engineStack {
 		t.Fatalf("stack %s: %v", name, err)
 	}
 	secrets := auto.ConfigMap{
-		"tenancy:accessToken":       {Value: sentinelToken, Secret: true},
-		"tenancy:basicAuthPassword": {Value: sentinelBasicAuth, Secret: true},
+		stackconfig.Project + ":" + stackconfig.KeyAccessToken:       {Value: sentinelToken, Secret: true},
+		stackconfig.Project + ":" + stackconfig.KeyBasicAuthPassword: {Value: sentinelBasicAuth, Secret: true},
 	}
 	if err := e.stack.SetAllConfig(ctx, secrets); err != nil {
 		t.Fatalf("stack %s: secrets: %v", name, err)
