@@ -25,27 +25,50 @@ func IsUnknown(s string) bool { return strings.Contains(s, Unknown) }
 // program reads. In a preview those computed outputs are Unknown.
 func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 	state := r.Inputs.Copy()
-	if r.Type == "pulumi:pulumi:StackReference" {
-		state["outputs"] = resource.NewObjectProperty(resource.NewPropertyMapFromMap(c.opts.StackOutputs))
+	if r.Type == stackReferenceType {
+		// The outputs of the stack's last deployment, which the program reads
+		// to refuse moves; none for a stack never deployed.
+		state["outputs"] = resource.NewProperty(resource.NewPropertyMapFromMap(c.opts.StackOutputs))
+		state["secretOutputNames"] = resource.NewProperty([]resource.PropertyValue{})
 		return state
 	}
 	if !r.Custom {
 		return state
 	}
-	region := c.Region(r.Provider)
-	set := func(k string, v any) {
-		if _, ok := state[resource.PropertyKey(k)]; !ok {
-			if _, isString := v.(string); isString && c.opts.Preview {
-				v = Unknown
-			}
-			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
-		}
+	computed := Computed(r.Type, r.Name, id, c.Region(r.Provider))
+	if r.Type == "random:index/randomPassword:RandomPassword" {
+		computed["result"] = resource.NewProperty(c.opts.Password)
 	}
+	for k, v := range computed {
+		if _, ok := state[k]; ok {
+			continue
+		}
+		if c.opts.Preview && v.IsString() {
+			v = resource.NewProperty(Unknown)
+		}
+		state[k] = v
+	}
+	return state
+}
+
+// stackReferenceType is the type of a pulumi.StackReference, which the
+// engine answers itself.
+const stackReferenceType = "pulumi:pulumi:StackReference"
+
+// Computed returns the outputs AWS computes on create that the program
+// reads (ARNs, physical names, endpoints, the Amplify default domain), for a
+// resource of type typ with logical name name and id, in region. The mocks
+// and the stand-in provider plugins of the engine tests share it, so both
+// hand the program the same shapes. RandomPassword's result is left to the
+// caller.
+func Computed(typ, name, id, region string) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	set := func(k string, v any) { out[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	arn := func(service, path string) string {
 		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, AccountID, path)
 	}
-	physical := strings.ToLower(r.Name) + "-1a2b3c4"
-	switch r.Type {
+	physical := strings.ToLower(name) + "-1a2b3c4"
+	switch typ {
 	case "aws:kms/key:Key":
 		set("arn", arn("kms", "key/"+id))
 		set("keyId", id)
@@ -70,8 +93,6 @@ func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 		set("arn", arn("backup", "backup-vault:"+physical))
 	case "aws:sns/topic:Topic":
 		set("arn", arn("sns", physical))
-	case "random:index/randomPassword:RandomPassword":
-		set("result", c.opts.Password)
 	}
-	return state
+	return out
 }

@@ -1,0 +1,110 @@
+package standin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// Create returns a new id and the inputs plus the outputs AWS computes
+// (the same ones the mocks compute). In a preview it returns the inputs
+// only, so the computed outputs stay unknown, as with the real provider.
+func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	if req.GetPreview() {
+		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
+	}
+	urn := resource.URN(req.GetUrn())
+	inputs, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", urn, err)
+	}
+	id, err := newID(urn.Name())
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", urn, err)
+	}
+	computed := mockcloud.Computed(string(urn.Type()), urn.Name(), id, s.region)
+	if urn.Type() == "random:index/randomPassword:RandomPassword" {
+		computed, err = randomPassword(inputs)
+		if err != nil {
+			return nil, fmt.Errorf("create %s: %w", urn, err)
+		}
+	}
+	state := inputs.Copy()
+	for k, v := range computed {
+		if _, ok := state[k]; !ok {
+			state[k] = v
+		}
+	}
+	out, err := marshal(state)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", urn, err)
+	}
+	s.log.record("create", urn, id)
+	return &pulumirpc.CreateResponse{Id: id, Properties: out}, nil
+}
+
+// Read returns the resource as it was last written: nothing changes
+// behind the engine's back here.
+func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+}
+
+// Update applies the new inputs and keeps the computed outputs (ARNs,
+// physical names), which do not change on an in-place update.
+func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	urn := resource.URN(req.GetUrn())
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", urn, err)
+	}
+	state, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", urn, err)
+	}
+	oldInputs, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", urn, err)
+	}
+	for k, v := range olds {
+		_, input := oldInputs[k]
+		if _, ok := state[k]; !ok && !input {
+			state[k] = v
+		}
+	}
+	out, err := marshal(state)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", urn, err)
+	}
+	if !req.GetPreview() {
+		s.log.record("update", urn, req.GetId())
+	}
+	return &pulumirpc.UpdateResponse{Properties: out}, nil
+}
+
+// Delete records the call: tests assert that a refused update deleted
+// nothing.
+func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	s.log.record("delete", resource.URN(req.GetUrn()), req.GetId())
+	return &emptypb.Empty{}, nil
+}
+
+// Cancel has nothing to stop: every call returns at once.
+func (s *server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// newID returns a physical id shaped like AWS's: the logical name and a
+// random suffix, unique across runs.
+func newID(name string) (string, error) {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return name + "-" + hex.EncodeToString(b), nil
+}
