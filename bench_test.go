@@ -36,35 +36,29 @@ func BenchmarkProgram(b *testing.B) {
 	}
 }
 
-// BenchmarkFloor is the cost of the mock monitor alone: a bare program that
-// registers as many resources as BenchmarkProgram does, with the same names,
-// but no inputs, options or logic. BenchmarkProgram over BenchmarkFloor is
-// what the program itself adds.
-func BenchmarkFloor(b *testing.B) {
+// recordFleet runs the program once for a fleet of n tenants and returns
+// what it registered, for the floors to replay.
+func recordFleet(b *testing.B, n int) []mockcloud.Resource {
+	b.Helper()
+	config, secrets := fleetConfig(b, n)
+	real, err := mockcloud.Run(program, mockcloud.Options{Project: "tenancy", Stack: "prod", Config: config, SecretKeys: secrets})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return real.Resources()
+}
+
+// benchmarkReplay measures a bare program over fleets of every size; build
+// makes, from what the real program registered, the program to time.
+func benchmarkReplay(b *testing.B, build func([]mockcloud.Resource) pulumi.RunFunc) {
 	for _, n := range fleetSizes {
 		b.Run(fmt.Sprintf("tenants=%d", n), func(b *testing.B) {
-			config, secrets := fleetConfig(b, n)
-			real, err := mockcloud.Run(program, mockcloud.Options{Project: "tenancy", Stack: "prod", Config: config, SecretKeys: secrets})
-			if err != nil {
-				b.Fatal(err)
-			}
-			names := make([]string, 0, len(real.Resources()))
-			for _, r := range real.Resources() {
-				names = append(names, r.Name)
-			}
-			bare := func(ctx *pulumi.Context) error {
-				for _, name := range names {
-					var r pulumi.CustomResourceState
-					if err := ctx.RegisterResource("floor:index:Resource", name, nil, &r); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
+			bare := build(recordFleet(b, n))
 			opts := mockcloud.Options{Project: "tenancy", Stack: "prod"}
 			var cloud *mockcloud.Cloud
 			b.ReportAllocs()
 			for b.Loop() {
+				var err error
 				if cloud, err = mockcloud.Run(bare, opts); err != nil {
 					b.Fatal(err)
 				}
@@ -74,44 +68,42 @@ func BenchmarkFloor(b *testing.B) {
 	}
 }
 
+// BenchmarkFloor is the cost of the mock monitor alone: a bare program that
+// registers as many resources as BenchmarkProgram does, with the same names,
+// but no inputs, options or logic. BenchmarkProgram over BenchmarkFloor is
+// what the program itself adds.
+func BenchmarkFloor(b *testing.B) {
+	benchmarkReplay(b, func(rs []mockcloud.Resource) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			for _, r := range rs {
+				var state pulumi.CustomResourceState
+				if err := ctx.RegisterResource("floor:index:Resource", r.Name, nil, &state); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	})
+}
+
 // BenchmarkFloorWithInputs replays what BenchmarkProgram registers, each
 // resource with the same name and the same inputs (as plain values), with
 // no parents, options or logic. BenchmarkProgram over this floor is the cost
 // of the program's own work: config, validation, components, outputs.
 func BenchmarkFloorWithInputs(b *testing.B) {
-	for _, n := range fleetSizes {
-		b.Run(fmt.Sprintf("tenants=%d", n), func(b *testing.B) {
-			config, secrets := fleetConfig(b, n)
-			real, err := mockcloud.Run(program, mockcloud.Options{Project: "tenancy", Stack: "prod", Config: config, SecretKeys: secrets})
-			if err != nil {
-				b.Fatal(err)
-			}
-			type recorded struct {
-				name   string
-				inputs pulumi.Map
-			}
-			var rs []recorded
-			for _, r := range real.Resources() {
-				rs = append(rs, recorded{r.Name, pulumi.ToMap(r.Inputs.Mappable())})
-			}
-			replay := func(ctx *pulumi.Context) error {
-				for _, r := range rs {
-					var state pulumi.CustomResourceState
-					if err := ctx.RegisterResource("floor:index:Resource", r.name, r.inputs, &state); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
-			opts := mockcloud.Options{Project: "tenancy", Stack: "prod"}
-			var cloud *mockcloud.Cloud
-			b.ReportAllocs()
-			for b.Loop() {
-				if cloud, err = mockcloud.Run(replay, opts); err != nil {
-					b.Fatal(err)
+	benchmarkReplay(b, func(rs []mockcloud.Resource) pulumi.RunFunc {
+		inputs := make([]pulumi.Map, len(rs))
+		for i, r := range rs {
+			inputs[i] = pulumi.ToMap(r.Inputs.Mappable())
+		}
+		return func(ctx *pulumi.Context) error {
+			for i, r := range rs {
+				var state pulumi.CustomResourceState
+				if err := ctx.RegisterResource("floor:index:Resource", r.Name, inputs[i], &state); err != nil {
+					return err
 				}
 			}
-			b.ReportMetric(float64(len(cloud.Resources())), "resources/op")
-		})
-	}
+			return nil
+		}
+	})
 }

@@ -1,8 +1,6 @@
 package stackconfig
 
 import (
-	"encoding/json"
-	"fmt"
 	"slices"
 
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -11,28 +9,15 @@ import (
 // parseRegions reads the regions this stack deploys; nil means every region.
 // A fleet split into one stack per region sets it in each stack file.
 func parseRegions(src Source) ([]string, []error) {
-	raw, ok := src.Get(KeyRegions)
-	if !ok {
-		return nil, nil
-	}
-	fail := func(field, format string, v ...any) error {
-		return &tenant.FieldError{Field: field, Err: fmt.Errorf(format, v...)}
-	}
-	var regions []string
-	if err := json.Unmarshal([]byte(raw), &regions); err != nil {
-		return nil, []error{fail(KeyRegions, "must be a list of region names: %v", err)}
-	}
-	var errs []error
-	for i, r := range regions {
-		field := fmt.Sprintf("%s[%d]", KeyRegions, i)
+	return stringList(src, KeyRegions, "region names", func(i int, r string, all []string) string {
 		switch {
 		case !tenant.IsAmplifyRegion(r):
-			errs = append(errs, fail(field, "%q does not offer Amplify Hosting", r))
-		case slices.Index(regions, r) < i:
-			errs = append(errs, fail(field, "%q is listed twice", r))
+			return "does not offer Amplify Hosting"
+		case slices.Index(all, r) < i:
+			return "is listed twice"
 		}
-	}
-	return regions, errs
+		return ""
+	})
 }
 
 // selectRegions keeps the tenants of the regions this stack deploys and
