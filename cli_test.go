@@ -92,6 +92,8 @@ func TestCommandErrorsExitOne(t *testing.T) {
 		{"diff without base", []string{"diff", "--stack", "prod"}, "give --base"},
 		{"diff with a bad ref", []string{"diff", "--stack", "prod", "--base", "no-such-ref"}, "neither a file nor a git ref"},
 		{"unknown diff format", []string{"diff", "--stack", "prod", "--base", "Pulumi.prod.yaml", "--format", "html"}, `--format "html"`},
+		{"split of one file", []string{"validate", "--split", splitEU}, "--split needs two or more stack files"},
+		{"split deploying tenants twice", []string{"validate", "--split", splitEU, splitEU}, `tenant "globex": deployed by stacks prod-eu, prod-eu`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -165,5 +167,18 @@ func TestReadmeDrawingIsTheDevPlan(t *testing.T) {
 	out, _, _ = strings.Cut(out, "--- stderr ---\n")
 	if code != 0 || drawing != out {
 		t.Errorf("README's drawing is not the output of plan --stack dev --format mermaid (exit %d); paste:\n%s", code, out)
+	}
+}
+
+// The example pair of a fleet split across stacks (docs/performance.md).
+const (
+	splitEU    = "docs/split-stacks/Pulumi.prod-eu.yaml"
+	splitWorld = "docs/split-stacks/Pulumi.prod-world.yaml"
+)
+
+func TestValidateSplitExamplePair(t *testing.T) {
+	code, out := runCLI("validate", "--split", splitEU, splitWorld)
+	if code != cli.ExitOK || !strings.Contains(out, "ok: 2 stacks split one fleet") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -44,6 +44,9 @@ Without a command this is the Pulumi program (the Pulumi CLI runs it so).
 commands:
   validate --stack NAME | --file PATH
       check a stack file exactly as the program does; exit 1 on any problem
+  validate --split FILE FILE...
+      check the stack files of a fleet split across stacks: each one, and
+      that every tenant is deployed by exactly one of them
   plan --stack NAME | --file PATH [--format table|json|mermaid]
       run the program offline under the Pulumi SDK's mocks and show every
       resource per region and tenant; exit 1 when the stack is invalid

@@ -13,8 +13,15 @@ import (
 func runValidate(args []string, env Env) int {
 	var sf stackFlags
 	fs := newFlagSet("validate", env, &sf)
-	if err := parseFlags(fs, args); err != nil {
+	split := fs.Bool("split", false, "check the stack files given as arguments as one fleet split across stacks")
+	if err := fs.Parse(args); err != nil {
 		return fail(env, err)
+	}
+	if *split {
+		return validateSplit(fs.Args(), env)
+	}
+	if fs.NArg() > 0 {
+		return fail(env, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	f, path, err := sf.read(env)
 	if err != nil {
@@ -46,4 +53,33 @@ func check(stderr io.Writer, f *stackconfig.File) (fleet *stackconfig.Fleet, ok 
 		return fleet, false
 	}
 	return fleet, true
+}
+
+// validateSplit checks each stack file of a split fleet, then the split
+// itself (stackconfig.CheckSplit).
+func validateSplit(paths []string, env Env) int {
+	if len(paths) < 2 {
+		return fail(env, fmt.Errorf("--split needs two or more stack files, got %d", len(paths)))
+	}
+	var files []*stackconfig.File
+	ok := true
+	for _, path := range paths {
+		f, err := stackconfig.ReadFile(path)
+		if err != nil {
+			return fail(env, err)
+		}
+		if _, fine := check(env.Stderr, f); !fine {
+			ok = false
+		}
+		files = append(files, f)
+	}
+	for _, p := range tenant.Unjoin(stackconfig.CheckSplit(files)) {
+		fmt.Fprintf(env.Stderr, "error: %v\n", p)
+		ok = false
+	}
+	if !ok {
+		return ExitFailed
+	}
+	fmt.Fprintf(env.Stdout, "ok: %d stacks split one fleet; every tenant is deployed by exactly one\n", len(files))
+	return ExitOK
 }
