@@ -1,7 +1,9 @@
 package stackdiff
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,10 +50,10 @@ func tenantRisks(id string, old, cur entry) []Risk {
 		out = append(out, Risk{Tenant: id, Field: field, Reason: fmt.Sprintf(format, v...)})
 	}
 	if from, to := old.fields["region"], cur.fields["region"]; from != to {
-		add("region", "%s -> %s: the key and database would be replaced in the new region and the data left behind; data does not move with a config edit (migrate it, then onboard a new tenant)", from, to)
+		add("region", "%s -> %s: the key and database would be replaced in the new region and the data left behind; data does not move with a config edit (migrate it first; the program refuses the edit until confirmMove: %s, README: Moving a tenant)", from, to, from)
 	}
 	if from, to := or(old.fields["database.engine"], defaultEngine), or(cur.fields["database.engine"], defaultEngine); from != to {
-		add("database.engine", "%s -> %s: a different engine is a different resource; the database would be replaced, empty", from, to)
+		add("database.engine", "%s -> %s: a different engine is a different resource; the database would be replaced, empty (migrate first; the program refuses the edit until confirmMove: %s)", from, to, from)
 	}
 	if from, to := or(old.fields["status"], defaultStatus), or(cur.fields["status"], defaultStatus); to == string(tenant.StatusOffboarded) && from != to {
 		add("status", "%s -> %s: the app and branch are deleted and the tenant's data is kept only to be deleted by hand; confirm the customer has left", from, to)
@@ -63,6 +65,41 @@ func tenantRisks(id string, old, cur entry) []Risk {
 		}
 		add("database.instances", "%d -> %d: deletes Aurora cluster instance %s", from, to, strings.Join(gone, ", "))
 	}
+	return out
+}
+
+// handoverRisks flags tenants still listed in the stack file that the stack
+// stops deploying because tenancy:regions no longer selects their region.
+// Listed in movedOut they were handed to another stack with `pulumi state
+// move`, the documented path; otherwise the stack would delete them.
+func handoverRisks(base, current *stackconfig.File, baseTenants, curTenants []entry) []Risk {
+	baseRegions, curRegions := selectedRegions(base), selectedRegions(current)
+	movedOut := stringList(current, stackconfig.KeyMovedOut)
+	listed := index(curTenants)
+	var out []Risk
+	for _, t := range baseTenants {
+		cur, still := listed[t.id]
+		if !still || !deploys(baseRegions, t.fields["region"]) || deploys(curRegions, cur.fields["region"]) || slices.Contains(movedOut, t.id) {
+			continue
+		}
+		out = append(out, Risk{Tenant: t.id, Field: stackconfig.KeyRegions, Reason: fmt.Sprintf(
+			"%s is no longer selected, so this stack stops deploying the tenant and would delete it; move its resources to the stack that takes the region with `pulumi state move`, then list it in movedOut (docs/performance.md)", cur.fields["region"])})
+	}
+	return out
+}
+
+// selectedRegions is a stack's tenancy:regions; nil selects every region.
+func selectedRegions(f *stackconfig.File) []string { return stringList(f, stackconfig.KeyRegions) }
+
+func deploys(selected []string, region string) bool {
+	return len(selected) == 0 || slices.Contains(selected, region)
+}
+
+// stringList reads a list-of-strings key; a malformed one reads as empty
+// (validate reports it).
+func stringList(f *stackconfig.File, key string) []string {
+	var out []string
+	_ = json.Unmarshal([]byte(f.Values[key]), &out)
 	return out
 }
 

@@ -89,6 +89,7 @@ func Compare(base, current *stackconfig.File) (*Report, error) {
 	}
 	r.Settings = compareFields(settings(base), settings(current))
 	r.Risks = append(r.Risks, settingRisks(base, current, len(baseTenants) > 0)...)
+	r.Risks = append(r.Risks, handoverRisks(base, current, baseTenants, curTenants)...)
 
 	renamedFrom := map[string]string{} // base id -> current id
 	for _, t := range curTenants {

@@ -48,6 +48,9 @@ func TestCompare(t *testing.T) {
 		{name: "protect off", stack: "prod", edits: []edit{{"tenancy:protect: true", "tenancy:protect: false"}}, risks: []string{"/protect"}},
 		{name: "protect already off", stack: "dev", edits: []edit{{"tenancy:branch: develop", "tenancy:branch: next"}}},
 		{name: "fewer aurora instances", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n        instances: 2\n", "        instanceClass: db.r6g.large\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/database.instances"}},
+		{name: "regions narrowed", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n"}}, risks: []string{"globex/regions", "umbrella/regions"}},
+		{name: "regions narrowed, handed over", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n  tenancy:movedOut: [globex, umbrella]\n"}}},
+		{name: "regions widened", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2, eu-central-1, eu-west-1]\n"}}},
 		{name: "more aurora instances", stack: "prod", edits: []edit{{"instances: 2\n        backupRetentionDays", "instances: 3\n        backupRetentionDays"}}, changed: []string{"acme"}},
 	}
 	for _, c := range cases {
