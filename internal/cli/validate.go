@@ -73,6 +73,10 @@ func validateSplit(paths []string, env Env) int {
 		}
 		files = append(files, f)
 	}
+	if !ok {
+		// CheckSplit parses every file again and would repeat their problems.
+		return ExitFailed
+	}
 	for _, p := range tenant.Unjoin(stackconfig.CheckSplit(files)) {
 		fmt.Fprintf(env.Stderr, "error: %v\n", p)
 		ok = false

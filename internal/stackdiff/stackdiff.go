@@ -113,6 +113,7 @@ func Compare(base, current *stackconfig.File) (*Report, error) {
 		}
 		r.Risks = append(r.Risks, tenantRisks(t.id, old, t)...)
 	}
+	movedOut := stringList(current, stackconfig.KeyMovedOut)
 	for _, t := range baseTenants {
 		if _, kept := curByID[t.id]; kept {
 			continue
@@ -121,7 +122,11 @@ func Compare(base, current *stackconfig.File) (*Report, error) {
 			continue
 		}
 		r.Removed = append(r.Removed, t.id)
-		r.Risks = append(r.Risks, removalRisk(t, curTenants, baseByID))
+		// A tenant in movedOut was handed to another stack with `pulumi
+		// state move`; the program lets it go, and so does the review.
+		if !slices.Contains(movedOut, t.id) {
+			r.Risks = append(r.Risks, removalRisk(t, curTenants, baseByID))
+		}
 	}
 	return r, nil
 }

@@ -38,6 +38,7 @@ func TestCompare(t *testing.T) {
 		{name: "display name", stack: "prod", edits: []edit{{"name: Globex", "name: Globex GmbH"}}, changed: []string{"globex"}},
 		{name: "tenant added", stack: "prod", edits: []edit{{hooli, hooli + "    - id: wayne\n      name: Wayne\n      region: us-east-1\n"}}, added: []string{"wayne"}},
 		{name: "tenant removed", stack: "prod", edits: []edit{{hooli, ""}}, removed: []string{"hooli"}, risks: []string{"hooli/id"}},
+		{name: "tenant handed to another stack", stack: "prod", edits: []edit{{hooli, ""}, {"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:movedOut: [hooli]\n"}}, removed: []string{"hooli"}},
 		{name: "renamed with formerIds", stack: "prod", edits: []edit{{"- id: hooli\n", "- id: hooli-inc\n      formerIds: [hooli]\n"}}, changed: []string{"hooli-inc"}},
 		{name: "renamed without formerIds", stack: "prod", edits: []edit{{"- id: hooli\n", "- id: hooli-inc\n"}}, added: []string{"hooli-inc"}, removed: []string{"hooli"}, risks: []string{"hooli/id"}},
 		{name: "region moved", stack: "prod", edits: []edit{{"region: us-west-2", "region: us-east-2"}}, changed: []string{"hooli"}, risks: []string{"hooli/region"}},
