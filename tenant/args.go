@@ -118,8 +118,9 @@ var (
 // tenant's identity as JSON; the component sets it, users may not.
 const TenantConfigVariable = "tenantConfig"
 
-// withDefaults returns a copy of args with every default filled in.
-func (a TenantStackArgs) withDefaults() TenantStackArgs {
+// WithDefaults returns a copy of the args with every default filled in:
+// the values NewTenantStack deploys.
+func (a TenantStackArgs) WithDefaults() TenantStackArgs {
 	if a.Tier == "" {
 		a.Tier = TierStandard
 	}
@@ -139,7 +140,7 @@ func (a *TenantStackArgs) IsProduction() bool { return a.Environment == "prod" }
 // Validate checks args after defaults are applied and returns every problem
 // at once, each a *FieldError joined with errors.Join.
 func (a *TenantStackArgs) Validate() error {
-	d := a.withDefaults()
+	d := a.WithDefaults()
 	var errs []error
 	add := func(field, format string, v ...any) { errs = append(errs, fieldErrorf(field, format, v...)) }
 

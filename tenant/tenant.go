@@ -48,7 +48,7 @@ func NewTenantStack(ctx *pulumi.Context, name string, args *TenantStackArgs,
 	if args == nil {
 		return nil, fmt.Errorf("tenant %q: args are required", name)
 	}
-	a := args.withDefaults()
+	a := args.WithDefaults()
 	if err := errors.Join(ValidateID(name), a.Validate()); err != nil {
 		return nil, ForTenant(name, err)
 	}

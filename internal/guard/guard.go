@@ -7,6 +7,7 @@ package guard
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
@@ -36,7 +37,7 @@ func Check(fleet *stackconfig.Fleet, previous map[string]Previous) error {
 	for _, id := range fleet.MovedOut {
 		kept[id] = true
 	}
-	for _, id := range sortedKeys(previous) {
+	for _, id := range slices.Sorted(maps.Keys(previous)) {
 		if !kept[id] && previous[id].Status != string(tenant.StatusOffboarded) {
 			errs = append(errs, &tenant.FieldError{Tenant: id, Field: "status", Err: errors.New(
 				"the tenant is no longer deployed by this stack while it was " + orActive(previous[id].Status) +
@@ -52,7 +53,7 @@ func checkMove(t stackconfig.Tenant, before Previous) []error {
 	var errs []error
 	changes := []struct{ field, from, to string }{
 		{"region", before.Region, t.Args.Region},
-		{"database.engine", before.Engine, string(engineOf(t.Args))},
+		{"database.engine", before.Engine, string(t.Args.Database.Engine)},
 	}
 	for _, c := range changes {
 		if c.from == "" || c.from == c.to || t.ConfirmMove == c.from {
@@ -66,26 +67,9 @@ func checkMove(t stackconfig.Tenant, before Previous) []error {
 	return errs
 }
 
-// engineOf is the engine after defaults: an unset engine is DynamoDB.
-func engineOf(a tenant.TenantStackArgs) tenant.DatabaseEngine {
-	if a.Database.Engine == "" {
-		return tenant.EngineDynamoDB
-	}
-	return a.Database.Engine
-}
-
 func orActive(status string) string {
 	if status == "" {
 		return string(tenant.StatusActive)
 	}
 	return status
-}
-
-func sortedKeys(m map[string]Previous) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -25,6 +25,7 @@ func Check(tenants []tenant.TenantStackArgs, l Limits) []string {
 	regions := map[string]*usage{}
 	webhooks := map[string]int{}
 	for _, a := range tenants {
+		a = a.WithDefaults()
 		u := regions[a.Region]
 		if u == nil {
 			u = &usage{}
@@ -35,7 +36,7 @@ func Check(tenants []tenant.TenantStackArgs, l Limits) []string {
 			webhooks[a.Repository]++
 		}
 		if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
-			u.auroraInstances += max(a.Database.Instances, 1)
+			u.auroraInstances += a.Database.Instances
 		} else {
 			u.tables++
 		}

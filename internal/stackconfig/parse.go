@@ -67,7 +67,7 @@ type Tenant struct {
 	// ConfirmMove names the region or database engine the tenant is
 	// deliberately leaving, once its data has been migrated.
 	ConfirmMove string
-	// Args are validated args without a provider.
+	// Args are validated args, defaults filled in, without a provider.
 	Args tenant.TenantStackArgs
 }
 
@@ -254,7 +254,7 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map
 			fail(fmt.Sprintf("formerIds[%d]", i), "%q must be a valid tenant id other than the current one", former)
 		}
 	}
-	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove, Args: s.args(&e)}
+	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove, Args: s.args(&e).WithDefaults()}
 	for _, e := range tenant.Unjoin(t.Args.Validate()) {
 		if !stackWide[e.Error()] {
 			errs = append(errs, tenant.ForTenant(label, e))
