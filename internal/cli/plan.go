@@ -11,11 +11,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// standIn is the value every secret gets in a plan: the stack file holds
-// secrets encrypted with a passphrase the plan does not have, and the plan
-// never shows a secret anyway.
-const standIn = "plan-stand-in-secret"
-
 // runPlan runs env.Program, the program `pulumi up` runs, under the mock
 // monitor as a preview and prints what it registered.
 func runPlan(args []string, env Env) int {
@@ -65,7 +60,7 @@ func Plan(f *stackconfig.File, program pulumi.RunFunc, stderr io.Writer) (*plan.
 	}
 	secrets := map[string]string{}
 	for _, k := range stackconfig.SecretKeys() {
-		secrets[k] = standIn
+		secrets[k] = stackconfig.StandInSecret
 	}
 	config, secretKeys := f.Config(secrets)
 	cloud, err := mockcloud.Run(program, mockcloud.Options{

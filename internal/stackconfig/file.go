@@ -91,7 +91,7 @@ func (f *File) Source() Source {
 		},
 		Secret: func(key string) pulumi.StringInput {
 			if f.Secrets[key] {
-				return pulumi.ToSecret(pulumi.String("[secret]")).(pulumi.StringOutput)
+				return standInSecret()
 			}
 			return nil
 		},
@@ -126,4 +126,20 @@ func (f *File) Config(secrets map[string]string) (values map[string]string, secr
 	}
 	slices.Sort(secretKeys)
 	return values, secretKeys
+}
+
+// StandInSecret is the value offline commands give a secret: its real value
+// is encrypted with a passphrase they do not have, and is never shown.
+const StandInSecret = "[secret]"
+
+func standInSecret() pulumi.StringOutput {
+	return pulumi.ToSecret(pulumi.String(StandInSecret)).(pulumi.StringOutput)
+}
+
+// StringList reads a list-of-strings key as written; a missing or malformed
+// value reads as empty (Parse reports a malformed one).
+func (f *File) StringList(key string) []string {
+	var out []string
+	_ = json.Unmarshal([]byte(f.Values[key]), &out)
+	return out
 }

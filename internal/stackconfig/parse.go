@@ -142,7 +142,7 @@ func Parse(src Source) (*Fleet, error) {
 		}
 		if src.MissingSecretsAreWarnings {
 			fleet.Warnings = append(fleet.Warnings, fmt.Sprintf("%s: secret not set in the stack file; offline commands use a stand-in (set it with: pulumi config set --secret %s ...)", key, key))
-			return pulumi.ToSecret(pulumi.String("[secret]")).(pulumi.StringOutput)
+			return standInSecret()
 		}
 		fail("", key, "is required; set it with: pulumi config set --secret %s ...", key)
 		return nil

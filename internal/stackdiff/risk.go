@@ -1,7 +1,6 @@
 package stackdiff
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -74,7 +73,7 @@ func tenantRisks(id string, old, cur entry) []Risk {
 // move`, the documented path; otherwise the stack would delete them.
 func handoverRisks(base, current *stackconfig.File, baseTenants, curTenants []entry) []Risk {
 	baseRegions, curRegions := selectedRegions(base), selectedRegions(current)
-	movedOut := stringList(current, stackconfig.KeyMovedOut)
+	movedOut := current.StringList(stackconfig.KeyMovedOut)
 	listed := index(curTenants)
 	var out []Risk
 	for _, t := range baseTenants {
@@ -89,18 +88,10 @@ func handoverRisks(base, current *stackconfig.File, baseTenants, curTenants []en
 }
 
 // selectedRegions is a stack's tenancy:regions; nil selects every region.
-func selectedRegions(f *stackconfig.File) []string { return stringList(f, stackconfig.KeyRegions) }
+func selectedRegions(f *stackconfig.File) []string { return f.StringList(stackconfig.KeyRegions) }
 
 func deploys(selected []string, region string) bool {
 	return len(selected) == 0 || slices.Contains(selected, region)
-}
-
-// stringList reads a list-of-strings key; a malformed one reads as empty
-// (validate reports it).
-func stringList(f *stackconfig.File, key string) []string {
-	var out []string
-	_ = json.Unmarshal([]byte(f.Values[key]), &out)
-	return out
 }
 
 func instances(e entry) int {

@@ -113,7 +113,7 @@ func Compare(base, current *stackconfig.File) (*Report, error) {
 		}
 		r.Risks = append(r.Risks, tenantRisks(t.id, old, t)...)
 	}
-	movedOut := stringList(current, stackconfig.KeyMovedOut)
+	movedOut := current.StringList(stackconfig.KeyMovedOut)
 	for _, t := range baseTenants {
 		if _, kept := curByID[t.id]; kept {
 			continue
