@@ -39,14 +39,24 @@ func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 	if r.Type == "random:index/randomPassword:RandomPassword" {
 		computed["result"] = resource.NewProperty(c.opts.Password)
 	}
+	if c.opts.Preview {
+		for k, v := range computed {
+			if v.IsString() {
+				computed[k] = resource.NewProperty(Unknown)
+			}
+		}
+	}
+	return State(r.Inputs, computed)
+}
+
+// State is what a provider returns on create: the inputs, plus each computed
+// output the inputs do not set. The mocks and the stand-in plugins share it.
+func State(inputs, computed resource.PropertyMap) resource.PropertyMap {
+	state := inputs.Copy()
 	for k, v := range computed {
-		if _, ok := state[k]; ok {
-			continue
+		if _, ok := state[k]; !ok {
+			state[k] = v
 		}
-		if c.opts.Preview && v.IsString() {
-			v = resource.NewProperty(Unknown)
-		}
-		state[k] = v
 	}
 	return state
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // Create returns a new id and the inputs plus the outputs AWS computes
@@ -20,33 +21,31 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
 	}
 	urn := resource.URN(req.GetUrn())
-	inputs, err := unmarshal(req.GetProperties())
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", urn, err)
-	}
-	id, err := newID(urn.Name())
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", urn, err)
-	}
-	computed := mockcloud.Computed(string(urn.Type()), urn.Name(), id, s.region)
-	if urn.Type() == "random:index/randomPassword:RandomPassword" {
-		computed, err = randomPassword(inputs)
-		if err != nil {
-			return nil, fmt.Errorf("create %s: %w", urn, err)
-		}
-	}
-	state := inputs.Copy()
-	for k, v := range computed {
-		if _, ok := state[k]; !ok {
-			state[k] = v
-		}
-	}
-	out, err := marshal(state)
+	id, out, err := s.create(urn, req.GetProperties())
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", urn, err)
 	}
 	s.log.record("create", urn, id)
 	return &pulumirpc.CreateResponse{Id: id, Properties: out}, nil
+}
+
+func (s *server) create(urn resource.URN, properties *structpb.Struct) (string, *structpb.Struct, error) {
+	inputs, err := unmarshal(properties)
+	if err != nil {
+		return "", nil, err
+	}
+	id, err := newID(urn.Name())
+	if err != nil {
+		return "", nil, err
+	}
+	computed := mockcloud.Computed(string(urn.Type()), urn.Name(), id, s.region)
+	if urn.Type() == "random:index/randomPassword:RandomPassword" {
+		if computed, err = randomPassword(inputs); err != nil {
+			return "", nil, err
+		}
+	}
+	out, err := marshal(mockcloud.State(inputs, computed))
+	return id, out, err
 }
 
 // Read returns the resource as it was last written: nothing changes
@@ -59,25 +58,7 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 // physical names), which do not change on an in-place update.
 func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	urn := resource.URN(req.GetUrn())
-	olds, err := unmarshal(req.GetOlds())
-	if err != nil {
-		return nil, fmt.Errorf("update %s: %w", urn, err)
-	}
-	state, err := unmarshal(req.GetNews())
-	if err != nil {
-		return nil, fmt.Errorf("update %s: %w", urn, err)
-	}
-	oldInputs, err := unmarshal(req.GetOldInputs())
-	if err != nil {
-		return nil, fmt.Errorf("update %s: %w", urn, err)
-	}
-	for k, v := range olds {
-		_, input := oldInputs[k]
-		if _, ok := state[k]; !ok && !input {
-			state[k] = v
-		}
-	}
-	out, err := marshal(state)
+	out, err := update(req)
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", urn, err)
 	}
@@ -85,6 +66,29 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 		s.log.record("update", urn, req.GetId())
 	}
 	return &pulumirpc.UpdateResponse{Properties: out}, nil
+}
+
+func update(req *pulumirpc.UpdateRequest) (*structpb.Struct, error) {
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	oldInputs, err := unmarshal(req.GetOldInputs())
+	if err != nil {
+		return nil, err
+	}
+	// The old outputs that were not inputs are the computed ones.
+	computed := resource.PropertyMap{}
+	for k, v := range olds {
+		if _, input := oldInputs[k]; !input {
+			computed[k] = v
+		}
+	}
+	return marshal(mockcloud.State(news, computed))
 }
 
 // Delete records the call: tests assert that a refused update deleted

@@ -74,15 +74,11 @@ func (s *server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*p
 // does, a replacement when the region changes: every resource of the
 // provider then has to be recreated in the new region.
 func (s *server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds := req.GetOldInputs()
-	if olds == nil {
-		olds = req.GetOlds()
-	}
 	var replaceable []string
 	if s.pkg == "aws" {
 		replaceable = providerReplaceKeys
 	}
-	return diff(olds, req.GetNews(), replaceable)
+	return diff(req, replaceable)
 }
 
 // Configure records the region and asks for secrets and previews.
@@ -112,15 +108,16 @@ func (s *server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumir
 // Diff reports every changed input and which of them force a replacement
 // in the real provider (replaceKeys).
 func (s *server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds := req.GetOldInputs()
-	if olds == nil {
-		olds = req.GetOlds()
-	}
-	return diff(olds, req.GetNews(), replaceKeys[req.GetType()])
+	return diff(req, replaceKeys[req.GetType()])
 }
 
-// diff compares two input maps key by key.
-func diff(oldStruct, newStruct *structpb.Struct, replaceable []string) (*pulumirpc.DiffResponse, error) {
+// diff compares the old inputs (the old state when the engine has none)
+// with the new ones, key by key.
+func diff(req *pulumirpc.DiffRequest, replaceable []string) (*pulumirpc.DiffResponse, error) {
+	oldStruct, newStruct := req.GetOldInputs(), req.GetNews()
+	if oldStruct == nil {
+		oldStruct = req.GetOlds()
+	}
 	olds, err := unmarshal(oldStruct)
 	if err != nil {
 		return nil, fmt.Errorf("diff: old inputs: %w", err)
