@@ -40,12 +40,7 @@ func BenchmarkProgram(b *testing.B) {
 // what it registered, for the floors to replay.
 func recordFleet(b *testing.B, n int) []mockcloud.Resource {
 	b.Helper()
-	config, secrets := fleetConfig(b, n)
-	real, err := mockcloud.Run(program, mockcloud.Options{Project: "tenancy", Stack: "prod", Config: config, SecretKeys: secrets})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return real.Resources()
+	return runFleet(b, n).Resources()
 }
 
 // benchmarkReplay measures a bare program over fleets of every size; build

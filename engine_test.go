@@ -108,11 +108,8 @@ func TestEngineDev(t *testing.T) {
 	t.Run("renamed tenant moves without replace or delete", func(t *testing.T) {
 		e := e.in(t)
 		e.editTenants(func(ts []map[string]any) []map[string]any {
-			for _, tn := range ts {
-				if tn["id"] == "acme" {
-					tn["id"], tn["formerIds"] = "acme-corp", []string{"acme"}
-				}
-			}
+			tn := tenantNamed(ts, "acme")
+			tn["id"], tn["formerIds"] = "acme-corp", []string{"acme"}
 			return ts
 		})
 		summary := e.preview()
@@ -152,21 +149,13 @@ func TestEngineProd(t *testing.T) {
 	}{{
 		name: "region edited", tenant: "globex", dbType: "aws:dynamodb/table:Table",
 		edit: func(ts []map[string]any) []map[string]any {
-			for _, tn := range ts {
-				if tn["id"] == "globex" {
-					tn["region"] = "eu-west-1"
-				}
-			}
+			tenantNamed(ts, "globex")["region"] = "eu-west-1"
 			return ts
 		},
 	}, {
 		name: "database engine changed", tenant: "hooli", dbType: "aws:dynamodb/table:Table",
 		edit: func(ts []map[string]any) []map[string]any {
-			for _, tn := range ts {
-				if tn["id"] == "hooli" {
-					tn["database"] = map[string]any{"engine": "aurora-postgresql"}
-				}
-			}
+			tenantNamed(ts, "hooli")["database"] = map[string]any{"engine": "aurora-postgresql"}
 			return ts
 		},
 	}, {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -95,10 +96,10 @@ func editTenants(t testing.TB, config map[string]string, edit func([]map[string]
 // tenantOf returns the tenant a resource belongs to: the component itself or
 // the name of the component that is its parent.
 func tenantOf(r mockcloud.Resource) string {
-	if r.Type == "tenancy:tenant:TenantStack" {
+	if r.Type == tenant.TypeToken {
 		return r.Name
 	}
-	if p := resource.URN(r.Parent); p.IsValid() && p.Type() == "tenancy:tenant:TenantStack" {
+	if p := resource.URN(r.Parent); p.IsValid() && p.Type() == tenant.TypeToken {
 		return p.Name()
 	}
 	return ""

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
 // Types of a tenant's children, by name suffix.
@@ -78,7 +80,7 @@ func TestEachTenantGetsExactlyItsResources(t *testing.T) {
 				if id == "" {
 					continue
 				}
-				if r.Type == "tenancy:tenant:TenantStack" {
+				if r.Type == tenant.TypeToken {
 					if r.Parent != "" && !strings.Contains(r.Parent, "pulumi:pulumi:Stack") {
 						t.Errorf("component %s has parent %s, want the stack", r.Name, r.Parent)
 					}

@@ -6,20 +6,7 @@ import (
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/tenant"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// source is a Source over plain values with every secret set.
-func source(values map[string]string) Source {
-	return Source{
-		Stack: "dev",
-		Get: func(key string) (string, bool) {
-			v, ok := values[key]
-			return v, ok && v != ""
-		},
-		Secret: func(string) pulumi.StringInput { return pulumi.String("secret") },
-	}
-}
 
 // FuzzParse feeds arbitrary tenants lists to the parser: it must never
 // panic, and whatever it accepts must pass tenant validation. `go test`
@@ -42,7 +29,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, tenants string) {
-		fleet, err := Parse(source(map[string]string{
+		fleet, err := Parse(mapSource(map[string]string{
 			KeyRepository: "https://github.com/example/app",
 			KeyTenants:    tenants,
 		}))

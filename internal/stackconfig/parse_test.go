@@ -26,7 +26,7 @@ func TestStackWideProblemsAreReportedOnce(t *testing.T) {
 			for k, v := range c.values {
 				values[k] = v
 			}
-			_, err := Parse(source(values))
+			_, err := Parse(mapSource(values))
 			if err == nil {
 				t.Fatal("want an error")
 			}
