@@ -37,8 +37,9 @@ func stackConfig(t testing.TB, stack string) (map[string]string, []string) {
 	})
 }
 
-// run runs the real program function under mocks and returns what it
-// registered and the "tenants" output, resolved. previous is the "tenants"
+// run runs deployFleet, the body of the real program, under mocks, exports
+// its result as program does, and returns what it registered and the
+// "tenants" output, resolved. previous is the "tenants"
 // output of the stack's last deployment, nil for a new stack.
 func run(t testing.TB, stack string, config map[string]string, secretKeys []string, previous map[string]any) (*mockcloud.Cloud, map[string]any, error) {
 	t.Helper()

@@ -108,10 +108,10 @@ func backupStatements(tenantID string, engine DatabaseEngine, keyArn, dbArn, vau
 	}}
 	if engine == EngineAuroraPostgreSQL {
 		// AWS Backup names its snapshots awsbackup:job-<uuid>, so their ARNs
-		// cannot name the tenant. Creating one needs this tenant's cluster ARN
-		// as well (statement one), so the wildcard reaches no other tenant's
-		// data; deleting one is limited to snapshots tagged with this tenant
-		// (copyTagsToSnapshot puts the tag there).
+		// cannot name the tenant. Creating one needs this tenant's cluster
+		// ARN as well (the cluster statement below), so the wildcard reaches
+		// no other tenant's data; deleting one is limited to snapshots tagged
+		// with this tenant (copyTagsToSnapshot puts the tag there).
 		snapshots := strings.Replace(dbArn, ":cluster:", ":cluster-snapshot:", 1)
 		snapshots = snapshots[:strings.LastIndex(snapshots, ":")+1] + "awsbackup:*"
 		return append(statements, policyStatement{

@@ -17,6 +17,7 @@ type FieldError struct {
 	Err error
 }
 
+// Error reads `tenant "acme": field: reason`, leaving out what is empty.
 func (e *FieldError) Error() string {
 	msg := e.Err.Error()
 	if e.Field != "" {
@@ -28,6 +29,7 @@ func (e *FieldError) Error() string {
 	return msg
 }
 
+// Unwrap returns the reason, for errors.Is and errors.As.
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // fieldErrorf builds a FieldError without a tenant; NewTenantStack and the

@@ -10,7 +10,11 @@ import (
 // database and Amplify app in that region.
 func ExampleNewTenantStack() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		token := config.RequireSecret(ctx, "accessToken")
+		// TrySecret, not RequireSecret: a missing value is an error, never a panic.
+		token, err := config.TrySecret(ctx, "accessToken")
+		if err != nil {
+			return err
+		}
 		provider, err := tenant.NewRegionProvider(ctx, "eu-central-1")
 		if err != nil {
 			return err

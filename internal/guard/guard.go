@@ -16,8 +16,11 @@ import (
 
 // Previous is what the last deployment exported of one tenant.
 type Previous struct {
+	// Region is the region the tenant was deployed to.
 	Region string
+	// Engine is its database engine.
 	Engine string
+	// Status is its lifecycle status.
 	Status string
 }
 

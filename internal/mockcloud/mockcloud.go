@@ -21,21 +21,31 @@ const AccountID = "123456789012"
 
 // Resource is one registered resource and the options it was registered with.
 type Resource struct {
-	URN      string
-	Type     string
-	Name     string
-	Custom   bool
-	Parent   string
-	Provider string // URN of the provider, empty for the default one
-	Inputs   resource.PropertyMap
+	// URN is the resource's URN, computed as the mock monitor does.
+	URN string
+	// Type is the type token.
+	Type string
+	// Name is the logical name.
+	Name string
+	// Custom is false for components and reads.
+	Custom bool
+	// Parent is the URN of the parent.
+	Parent string
+	// Provider is the URN of the provider, empty for the default one.
+	Provider string
+	// Inputs are the registered inputs, secrets kept as secrets.
+	Inputs resource.PropertyMap
 	// Outputs is the state the mock returned.
-	Outputs             resource.PropertyMap
+	Outputs resource.PropertyMap
+	// Protect, RetainOnDelete, DeleteBeforeReplace, ReplaceOnChanges and
+	// DeletedWith are the resource options as registered.
 	Protect             bool
 	RetainOnDelete      bool
 	DeleteBeforeReplace bool
 	ReplaceOnChanges    []string
 	DeletedWith         string
-	Aliases             []string
+	// Aliases are the names (or URNs) the resource was aliased from.
+	Aliases []string
 	// Dependencies are the URNs the resource depends on, explicit or through
 	// its inputs.
 	Dependencies []string
@@ -43,8 +53,10 @@ type Resource struct {
 
 // Options say how to run a program.
 type Options struct {
+	// Project is the Pulumi project name.
 	Project string
-	Stack   string
+	// Stack is the stack name.
+	Stack string
 	// Config is the stack config, keys with their namespace ("tenancy:tenants").
 	Config map[string]string
 	// SecretKeys are the config keys that are secret.

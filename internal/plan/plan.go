@@ -16,7 +16,8 @@ import (
 type Plan struct {
 	// Stack is the stack name.
 	Stack string `json:"stack"`
-	// Warnings are problems that did not stop the plan (missing secrets).
+	// Warnings are problems that did not stop the plan: missing secrets and
+	// quotas the fleet exceeds.
 	Warnings []string `json:"warnings"`
 	// Regions hold the tenants and their resources, sorted by name.
 	Regions []Region `json:"regions"`

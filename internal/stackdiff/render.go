@@ -21,15 +21,7 @@ func (r *Report) WriteText(w io.Writer, base, current string) error {
 	if r.Empty() {
 		fmt.Fprintf(&b, "no changes\n")
 	}
-	section := func(title string, lines []string) {
-		if len(lines) == 0 {
-			return
-		}
-		fmt.Fprintf(&b, "\n%s\n", title)
-		for _, l := range lines {
-			fmt.Fprintf(&b, "  %s\n", l)
-		}
-	}
+	section := func(title string, lines []string) { writeList(&b, "\n"+title+"\n", "  %s\n", lines) }
 	section("stack settings changed", changeLines(r.Settings, ""))
 	section("tenants added", prefixed("+ ", r.Added))
 	section("tenants removed", prefixed("- ", r.Removed))
@@ -74,15 +66,7 @@ func (r *Report) WriteMarkdown(w io.Writer, base, current string) error {
 			fmt.Fprintf(&b, "- :warning: %s\n", risk.line())
 		}
 	}
-	list := func(title string, lines []string) {
-		if len(lines) == 0 {
-			return
-		}
-		fmt.Fprintf(&b, "\n#### %s\n\n", title)
-		for _, l := range lines {
-			fmt.Fprintf(&b, "- %s\n", l)
-		}
-	}
+	list := func(title string, lines []string) { writeList(&b, "\n#### "+title+"\n\n", "- %s\n", lines) }
 	list("Stack settings changed", changeLines(r.Settings, ""))
 	list("Tenants added", prefixed("", r.Added))
 	list("Tenants removed", prefixed("", r.Removed))
@@ -134,4 +118,16 @@ func prefixed(p string, ids []string) []string {
 		out = append(out, p+id)
 	}
 	return out
+}
+
+// writeList writes heading and then each line in the item format; nothing
+// at all when there are no lines.
+func writeList(b *strings.Builder, heading, item string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString(heading)
+	for _, l := range lines {
+		fmt.Fprintf(b, item, l)
+	}
 }
