@@ -122,20 +122,12 @@ func TestPlanShowsExactlyWhatTheMockTestsSee(t *testing.T) {
 			if err != nil || p == nil {
 				t.Fatalf("plan: %v", err)
 			}
-			var recorded []string
-			for _, r := range cloud.Resources() {
-				recorded = append(recorded, r.URN)
-			}
-			slices.Sort(recorded)
+			recorded := cloud.URNs()
 			if got := p.URNs(); !slices.Equal(got, recorded) {
 				t.Errorf("plan shows\n%v\nthe mocks recorded\n%v", got, recorded)
 			}
 			tested, _ := runStack(t, stack)
-			var seen []string
-			for _, r := range tested.Resources() {
-				seen = append(seen, r.URN)
-			}
-			slices.Sort(seen)
+			seen := tested.URNs()
 			if got := p.URNs(); !slices.Equal(got, seen) {
 				t.Errorf("plan shows\n%v\nthe program tests see\n%v", got, seen)
 			}

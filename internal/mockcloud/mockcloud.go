@@ -101,6 +101,16 @@ func (c *Cloud) Resources() []Resource {
 	return slices.Clone(c.resources)
 }
 
+// URNs returns the URN of every registered resource, sorted.
+func (c *Cloud) URNs() []string {
+	var out []string
+	for _, r := range c.Resources() {
+		out = append(out, r.URN)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Region returns the region of the aws provider with the given URN.
 func (c *Cloud) Region(providerURN string) string {
 	c.mu.Lock()
