@@ -97,15 +97,19 @@ const (
 // name, so it must be DNS-safe and short.
 var IDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}[a-z0-9]$`)
 
-// ValidateID checks a tenant ID against IDPattern.
+// ValidateID checks a tenant ID against IDPattern. It also refuses "--",
+// which RDS refuses in the cluster, instance and snapshot identifiers the ID
+// goes into (RDS API reference, CreateDBCluster.DBClusterIdentifier).
 func ValidateID(id string) error {
-	if !IDPattern.MatchString(id) {
-		return fieldErrorf("id", "%q must match %s (lower-case letters, digits and hyphens, 3 to 32 characters)", id, IDPattern)
+	if !IDPattern.MatchString(id) || strings.Contains(id, "--") {
+		return fieldErrorf("id", "%q must match %s without \"--\" (lower-case letters, digits and single hyphens, 3 to 32 characters)", id, IDPattern)
 	}
 	return nil
 }
 
 var (
+	// envNamePattern: a letter first, single hyphens, no trailing one, since
+	// the environment goes into RDS snapshot identifiers.
 	envNamePattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
 	branchPattern     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
 	variablePattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
@@ -117,6 +121,10 @@ var (
 // TenantConfigVariable is the app environment variable that carries the
 // tenant's identity as JSON; the component sets it, users may not.
 const TenantConfigVariable = "tenantConfig"
+
+// reservedVariablePrefix starts the names of the variables tenancy sets on
+// the app and branch (the data contract); users may not set them.
+const reservedVariablePrefix = "TENANCY_"
 
 // WithDefaults returns a copy of the args with every default filled in:
 // the values NewTenantStack deploys.
@@ -155,8 +163,8 @@ func (a *TenantStackArgs) Validate() error {
 	case !IsAmplifyRegion(d.Region):
 		add("region", "%q does not offer Amplify Hosting; choose one of %s", d.Region, strings.Join(AmplifyRegions, ", "))
 	}
-	if !envNamePattern.MatchString(d.Environment) {
-		add("environment", "%q must be a lower-case name such as dev or prod", d.Environment)
+	if !envNamePattern.MatchString(d.Environment) || strings.Contains(d.Environment, "--") || strings.HasSuffix(d.Environment, "-") {
+		add("environment", "%q must be a lower-case name such as dev or prod: a letter first, then letters, digits and single hyphens, at most 31 characters, not ending in a hyphen", d.Environment)
 	}
 	if !slices.Contains([]Tier{TierStarter, TierStandard, TierEnterprise}, d.Tier) {
 		add("tier", "%q is not one of starter, standard, enterprise", d.Tier)
@@ -183,8 +191,10 @@ func (a *TenantStackArgs) Validate() error {
 			add(field, "is set by tenancy itself and cannot be overridden")
 		case !variablePattern.MatchString(k):
 			add(field, "is not a valid environment variable name")
-		case strings.HasPrefix(k, "AMPLIFY_") || strings.HasPrefix(k, "AWS_"):
-			add(field, "uses a prefix reserved by Amplify (AMPLIFY_, AWS_)")
+		case strings.HasPrefix(k, "AMPLIFY_") || strings.HasPrefix(strings.ToUpper(k), "AWS"):
+			add(field, "uses a prefix reserved by Amplify (AWS, AMPLIFY_)")
+		case strings.HasPrefix(k, reservedVariablePrefix):
+			add(field, "uses the prefix %s, which tenancy sets itself", reservedVariablePrefix)
 		case secretNamePattern.MatchString(k):
 			add(field, "looks like a secret; environment variables are stored in plain text, so keep secrets in AWS Secrets Manager instead")
 		}

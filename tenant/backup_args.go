@@ -2,7 +2,8 @@ package tenant
 
 import (
 	"net/mail"
-	"regexp"
+
+	"github.com/amplify-tenancy/tenancy/internal/awsrules"
 )
 
 // BackupArgs configures an AWS Backup plan for a tenant's database, kept in
@@ -21,12 +22,10 @@ type BackupArgs struct {
 // years); AWS Backup itself allows more.
 const maxBackupRetentionDays = 3650
 
-var cronPattern = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
-
 func (b *BackupArgs) problems() []error {
 	var errs []error
-	if !cronPattern.MatchString(b.Schedule) {
-		errs = append(errs, fieldErrorf("backup.schedule", "%q must be an AWS Backup cron expression such as cron(0 3 * * ? *)", b.Schedule))
+	if err := awsrules.CheckBackupSchedule(b.Schedule); err != nil {
+		errs = append(errs, fieldErrorf("backup.schedule", "%w", err))
 	}
 	if b.RetentionDays < 1 || b.RetentionDays > maxBackupRetentionDays {
 		errs = append(errs, fieldErrorf("backup.retentionDays", "%d must be between 1 and %d", b.RetentionDays, maxBackupRetentionDays))

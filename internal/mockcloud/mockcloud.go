@@ -5,7 +5,6 @@
 package mockcloud
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -160,9 +159,10 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return id, r.Outputs, nil
 }
 
-// Call implements pulumi.MockResourceMonitor; the program makes no calls.
+// Call implements pulumi.MockResourceMonitor: it answers the invokes the
+// program makes, as Invoke does for the stand-in plugins.
 func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return nil, fmt.Errorf("mockcloud: unexpected call to %s", args.Token)
+	return Invoke(args.Token)
 }
 
 // urn computes a resource's URN the way the mock monitor does.

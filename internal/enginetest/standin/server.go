@@ -3,6 +3,7 @@ package standin
 import (
 	"context"
 	"fmt"
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -156,4 +157,17 @@ func changedKeys(olds, news resource.PropertyMap) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Invoke answers provider functions (the caller's identity) as the mocks do.
+func (s *server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	out, err := mockcloud.Invoke(req.GetTok())
+	if err != nil {
+		return nil, err
+	}
+	ret, err := marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.InvokeResponse{Return: ret}, nil
 }
