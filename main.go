@@ -61,10 +61,15 @@ func deployFleet(ctx *pulumi.Context) (pulumi.Map, error) {
 		}
 		providers[region] = p
 	}
+	networks, err := regionNetworks(ctx, fleet, providers)
+	if err != nil {
+		return nil, err
+	}
 	outputs := pulumi.Map{}
 	for _, t := range fleet.Tenants {
 		args := t.Args
 		args.Provider = providers[args.Region]
+		args.Network = networks[args.Region]
 		ts, err := tenant.NewTenantStack(ctx, t.ID, &args, renamedFrom(t.FormerIDs))
 		if err != nil {
 			return nil, err
@@ -72,6 +77,24 @@ func deployFleet(ctx *pulumi.Context) (pulumi.Map, error) {
 		outputs[t.ID] = tenantOutput(ts)
 	}
 	return outputs, nil
+}
+
+// regionNetworks creates one network per region that has an Aurora
+// tenant, shared by that region's clusters the way the provider is.
+func regionNetworks(ctx *pulumi.Context, fleet *stackconfig.Fleet, providers map[string]*aws.Provider) (map[string]*tenant.Network, error) {
+	networks := map[string]*tenant.Network{}
+	for _, t := range fleet.Tenants {
+		region := t.Args.Region
+		if t.Args.Database.Engine != tenant.EngineAuroraPostgreSQL || networks[region] != nil {
+			continue
+		}
+		n, err := tenant.NewRegionNetwork(ctx, region, providers[region])
+		if err != nil {
+			return nil, err
+		}
+		networks[region] = n
+	}
+	return networks, nil
 }
 
 // renamedFrom aliases a tenant to the IDs it had before, so a rename moves
@@ -84,12 +107,14 @@ func renamedFrom(formerIDs []string) pulumi.ResourceOption {
 	return pulumi.Aliases(aliases)
 }
 
-// tenantOutput is one entry of the "tenants" stack output. region and
-// database.engine are read back on the next run to refuse moves.
+// tenantOutput is one entry of the "tenants" stack output. region,
+// database.engine and backup are read back on the next run to refuse moves
+// and unconfirmed backup removals.
 func tenantOutput(ts *tenant.TenantStack) pulumi.Map {
 	return pulumi.Map{
 		"region":        pulumi.String(ts.Region),
 		"status":        pulumi.String(string(ts.Status)),
+		"backup":        pulumi.Bool(ts.Backup),
 		"appId":         ts.AppID,
 		"defaultDomain": ts.DefaultDomain,
 		"branchUrl":     ts.BranchURL,

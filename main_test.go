@@ -34,15 +34,22 @@ var childTypes = map[string]string{
 	"backup-events-policy": "aws:sns/topicPolicy:TopicPolicy",
 	"backup-notifications": "aws:backup/vaultNotifications:VaultNotifications",
 	"backup-email":         "aws:sns/topicSubscription:TopicSubscription",
+	"restore-role":         "aws:iam/role:Role",
+	"restore-access":       "aws:iam/rolePolicy:RolePolicy",
+	"service":              "aws:iam/role:Role",
+	"service-boundary":     "aws:iam/policy:Policy",
+	"service-backend":      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+	"db-final-snapshot":    "random:index/randomId:RandomId",
 }
 
 var (
-	site        = []string{"compute", "compute-data", "app", "main"}
-	staticSite  = []string{"app", "main"}
+	service     = []string{"service", "service-boundary", "service-backend"}
+	site        = concat([]string{"compute", "compute-data", "app", "main"}, service)
+	staticSite  = concat([]string{"app", "main"}, service)
 	dynamo      = []string{"key", "db"}
-	aurora1     = []string{"key", "db-password", "db", "db-1", "db-secret", "db-secret-value"}
+	aurora1     = []string{"key", "db-password", "db", "db-1", "db-secret", "db-secret-value", "db-final-snapshot"}
 	aurora2     = append(slices.Clone(aurora1), "db-2")
-	backup      = []string{"backup-vault", "backup-plan", "backup-role", "backup-access", "backup-selection"}
+	backup      = []string{"backup-vault", "backup-plan", "backup-role", "backup-access", "backup-selection", "restore-role", "restore-access"}
 	backupEmail = append(slices.Clone(backup), "backup-events", "backup-events-policy", "backup-notifications", "backup-email")
 )
 
@@ -215,14 +222,14 @@ func TestTenantConfigIsJSONWithNameAndRegion(t *testing.T) {
 				apps++
 				id := tenantOf(r)
 				raw := r.Inputs["environmentVariables"].ObjectValue()["tenantConfig"].StringValue()
-				var cfg map[string]string
+				var cfg map[string]any
 				if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
 					t.Fatalf("%s: tenantConfig %q: %v", r.Name, raw, err)
 				}
 				if !strings.HasPrefix(raw, `{"region":`) {
 					t.Errorf("%s: tenantConfig %s does not start with region", r.Name, raw)
 				}
-				want := map[string]string{"id": id, "region": expected[stack][id].region, "environment": stack}
+				want := map[string]any{"id": id, "region": expected[stack][id].region, "environment": stack}
 				for k, v := range want {
 					if cfg[k] != v {
 						t.Errorf("%s: tenantConfig.%s = %q, want %q", r.Name, k, cfg[k], v)
@@ -269,7 +276,7 @@ func TestTaggableResourcesCarryCostAllocationTags(t *testing.T) {
 		"aws:iam/rolePolicy:RolePolicy": true, "aws:amplify/domainAssociation:DomainAssociation": true,
 		"aws:secretsmanager/secretVersion:SecretVersion": true, "aws:backup/selection:Selection": true,
 		"aws:sns/topicPolicy:TopicPolicy": true, "aws:sns/topicSubscription:TopicSubscription": true,
-		"aws:backup/vaultNotifications:VaultNotifications": true,
+		"aws:backup/vaultNotifications:VaultNotifications": true, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": true,
 	}
 	for _, stack := range stackFiles {
 		t.Run(stack, func(t *testing.T) {

@@ -10,11 +10,12 @@ import (
 )
 
 // maxTenantChain is the most resources one tenant's longest dependency chain
-// may hold. Today two chains reach it: compute role -> app -> branch ->
-// domain, and key -> backup vault -> plan -> selection. The engine creates a
-// chain one link at a time, so this bounds one tenant's deployment at four
+// may hold. Today key -> database -> app -> branch -> domain reaches it: the
+// app waits for its database, whose name and ARN are in its variables (the
+// data contract), so the bound went from four to five. The engine creates a
+// chain one link at a time, so this bounds one tenant's deployment at five
 // resource creations in a row however large the fleet is; raise it knowingly.
-const maxTenantChain = 4
+const maxTenantChain = 5
 
 // owners maps every resource URN to the tenant that owns it, following
 // parents up to the TenantStack component; shared resources (providers, the

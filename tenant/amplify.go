@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -23,16 +22,6 @@ var spaRewrite = amplify.AppCustomRuleArgs{
 	Source: pulumi.String(`</^[^.]+$|\.(?!(css|gif|ico|jpg|js|png|txt|svg|woff|woff2|ttf|map|json|webp)$)([^.]+$)/>`),
 	Target: pulumi.String("/index.html"),
 	Status: pulumi.String("200"),
-}
-
-// tenantConfig is the JSON the app reads from its tenantConfig variable; the
-// field order is the documented shape.
-type tenantConfig struct {
-	Region      string `json:"region"`
-	Name        string `json:"name"`
-	ID          string `json:"id"`
-	Environment string `json:"environment"`
-	Tier        Tier   `json:"tier"`
 }
 
 // site creates the Amplify app, its branch and the optional custom domain.
@@ -80,13 +69,14 @@ func (b *builder) site(key *kms.Key, db *database) (*site, error) {
 
 func (b *builder) app(key *kms.Key, db *database) (*amplify.App, error) {
 	a := b.args
-	cfg, err := json.Marshal(tenantConfig{Region: a.Region, Name: a.DisplayName, ID: b.id, Environment: a.Environment, Tier: a.Tier})
+	contract := b.contract()
+	userVars := a.EnvironmentVariables
+	vars := pulumi.All(db.name, db.arn, db.secretArn).ApplyT(func(v []any) (map[string]string, error) {
+		return contract.withDatabase(v[0].(string), v[1].(string), v[2].(string)).variables(userVars)
+	}).(pulumi.StringMapOutput)
+	service, err := b.serviceRole()
 	if err != nil {
 		return nil, err
-	}
-	vars := pulumi.StringMap{TenantConfigVariable: pulumi.String(string(cfg))}
-	for k, v := range a.EnvironmentVariables {
-		vars[k] = pulumi.String(v)
 	}
 	args := &amplify.AppArgs{
 		Name:                 pulumi.String(a.Environment + "-" + b.id),
@@ -94,6 +84,7 @@ func (b *builder) app(key *kms.Key, db *database) (*amplify.App, error) {
 		Repository:           pulumi.String(a.Repository),
 		AccessToken:          pulumi.ToSecret(a.AccessToken).(pulumi.StringOutput),
 		Platform:             pulumi.String(string(a.Platform)),
+		IamServiceRoleArn:    service.Arn,
 		EnvironmentVariables: vars,
 		Tags:                 b.tags(),
 	}

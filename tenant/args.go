@@ -63,6 +63,11 @@ type TenantStackArgs struct {
 	// Provider is the aws provider for Region, shared by every tenant of the
 	// region. When nil, the component creates its own provider as a child.
 	Provider *aws.Provider
+	// Network is where a new Aurora cluster is created, shared by every
+	// Aurora tenant of the region (NewRegionNetwork, or an existing subnet
+	// group). When nil, an Aurora tenant creates its own network as
+	// children. A cluster that exists keeps its network.
+	Network *Network
 }
 
 // BasicAuthArgs holds basic-auth credentials for a non-production branch.

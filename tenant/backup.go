@@ -2,27 +2,29 @@ package tenant
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// backupVaultEvents are the vault events sent to the tenant's topic.
-var backupVaultEvents = []string{"BACKUP_JOB_COMPLETED", "BACKUP_JOB_FAILED", "RESTORE_JOB_COMPLETED", "RESTORE_JOB_FAILED"}
+// backupVaultEvents are the vault events sent to the tenant's topic: AWS
+// sends a failed or expired job as BACKUP_JOB_COMPLETED with its State, and
+// sends the *_FAILED events no more (awsrules.BackupVaultEvents).
+var backupVaultEvents = []string{"BACKUP_JOB_COMPLETED", "RESTORE_JOB_COMPLETED", "RECOVERY_POINT_MODIFIED"}
 
-// backup creates the tenant's AWS Backup vault, plan and selection, all in
-// the tenant's region. The plan has no copy action: a tenant's data never
-// leaves its region, not even as a backup.
+// backup creates the tenant's AWS Backup vault, plan and selection, and
+// the roles AWS Backup uses to back up and to restore, all in the tenant's
+// region. The plan has no copy action: a tenant's data never leaves its
+// region, not even as a backup.
 func (b *builder) backup(key *kms.Key, db *database) error {
 	cfg := b.args.Backup
 	if cfg == nil {
 		return nil
 	}
 	vault, err := backup.NewVault(b.ctx, b.name("backup-vault"), &backup.VaultArgs{
+		Name:      b.physicalName("aws:backup/vault:Vault", "backup-vault"),
 		KmsKeyArn: key.Arn,
 		Tags:      b.tags(),
 	}, b.dataOpts()...)
@@ -30,6 +32,7 @@ func (b *builder) backup(key *kms.Key, db *database) error {
 		return fmt.Errorf("backup vault: %w", err)
 	}
 	plan, err := backup.NewPlan(b.ctx, b.name("backup-plan"), &backup.PlanArgs{
+		Name: b.physicalName("aws:backup/plan:Plan", "backup-plan"),
 		Rules: backup.PlanRuleArray{backup.PlanRuleArgs{
 			RuleName:        pulumi.String(b.id + "-scheduled"),
 			TargetVaultName: vault.Name,
@@ -41,11 +44,21 @@ func (b *builder) backup(key *kms.Key, db *database) error {
 	if err != nil {
 		return fmt.Errorf("backup plan: %w", err)
 	}
-	role, err := b.backupRole(key, db, vault)
+	trust := b.backupTrust()
+	scope := backupScope{tenant: b.id, engine: b.args.Database.Engine, region: b.args.Region}
+	role, err := b.role("backup-role", "backup-access", "AWS Backup role", trust, policyOf(func(v []string) []policyStatement {
+		return scope.with(v).backupStatements()
+	}, b.account, key.Arn, db.arn, vault.Arn))
 	if err != nil {
 		return err
 	}
+	if _, err := b.role("restore-role", "restore-access", "AWS Backup restore role", trust, policyOf(func(v []string) []policyStatement {
+		return scope.with(v).restoreStatements()
+	}, b.account, key.Arn, db.arn, vault.Arn)); err != nil {
+		return err
+	}
 	_, err = backup.NewSelection(b.ctx, b.name("backup-selection"), &backup.SelectionArgs{
+		Name:       b.physicalName("aws:backup/selection:Selection", "backup-selection"),
 		IamRoleArn: role.Arn,
 		PlanId:     plan.ID(),
 		Resources:  pulumi.StringArray{db.arn},
@@ -59,82 +72,11 @@ func (b *builder) backup(key *kms.Key, db *database) error {
 	return nil
 }
 
-// backupRole is the role AWS Backup assumes to back up this tenant's
-// database; it reaches this tenant's database, key and vault only.
-func (b *builder) backupRole(key *kms.Key, db *database, vault *backup.Vault) (*iam.Role, error) {
-	trust, err := policyJSON(policyStatement{
-		Effect:    "Allow",
-		Action:    []string{"sts:AssumeRole"},
-		Principal: map[string]string{"Service": "backup.amazonaws.com"},
-	})
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(b.ctx, b.name("backup-role"), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("AWS Backup role of tenant %s (%s)", b.id, b.args.Environment),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             b.tags(),
-	}, b.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("backup role: %w", err)
-	}
-	engine := b.args.Database.Engine
-	policy := pulumi.All(key.Arn, db.arn, vault.Arn).ApplyT(func(v []any) (string, error) {
-		return policyJSON(backupStatements(b.id, engine, v[0].(string), v[1].(string), v[2].(string))...)
-	}).(pulumi.StringOutput)
-	_, err = iam.NewRolePolicy(b.ctx, b.name("backup-access"), &iam.RolePolicyArgs{
-		Role:   role.Name,
-		Policy: policy,
-	}, b.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("backup role policy: %w", err)
-	}
-	return role, nil
-}
-
-// snapshotCreateActions are the only actions allowed on snapshot ARNs that
-// cannot name the tenant.
-var snapshotCreateActions = []string{"rds:CreateDBClusterSnapshot", "rds:AddTagsToResource", "rds:DescribeDBClusterSnapshots"}
-
-func backupStatements(tenantID string, engine DatabaseEngine, keyArn, dbArn, vaultArn string) []policyStatement {
-	statements := []policyStatement{{
-		Effect:   "Allow",
-		Action:   []string{"kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"},
-		Resource: []string{keyArn},
-	}, {
-		Effect:   "Allow",
-		Action:   []string{"backup:DescribeBackupVault", "backup:CopyIntoBackupVault"},
-		Resource: []string{vaultArn},
-	}}
-	if engine == EngineAuroraPostgreSQL {
-		// AWS Backup names its snapshots awsbackup:job-<uuid>, so their ARNs
-		// cannot name the tenant. Creating one needs this tenant's cluster
-		// ARN as well (the cluster statement below), so the wildcard reaches
-		// no other tenant's data; deleting one is limited to snapshots tagged
-		// with this tenant (copyTagsToSnapshot puts the tag there).
-		snapshots := strings.Replace(dbArn, ":cluster:", ":cluster-snapshot:", 1)
-		snapshots = snapshots[:strings.LastIndex(snapshots, ":")+1] + "awsbackup:*"
-		return append(statements, policyStatement{
-			Effect:   "Allow",
-			Action:   []string{"rds:DescribeDBClusters", "rds:CreateDBClusterSnapshot", "rds:ListTagsForResource"},
-			Resource: []string{dbArn},
-		}, policyStatement{
-			Effect:   "Allow",
-			Action:   snapshotCreateActions,
-			Resource: []string{snapshots},
-		}, policyStatement{
-			Effect:    "Allow",
-			Action:    []string{"rds:DeleteDBClusterSnapshot"},
-			Resource:  []string{snapshots},
-			Condition: map[string]any{"StringEquals": map[string]string{"aws:ResourceTag/tenant": tenantID}},
-		})
-	}
-	return append(statements, policyStatement{
-		Effect: "Allow",
-		Action: []string{"dynamodb:DescribeTable", "dynamodb:CreateBackup", "dynamodb:DescribeBackup",
-			"dynamodb:DeleteBackup", "dynamodb:ListTagsOfResource"},
-		Resource: []string{dbArn, dbArn + "/backup/*"},
-	})
+// backupTrust lets AWS Backup assume a role on behalf of this account only.
+func (b *builder) backupTrust() pulumi.StringOutput {
+	return policyOf(func(v []string) []policyStatement {
+		return []policyStatement{serviceTrust("backup.amazonaws.com", v[0], "")}
+	}, b.account)
 }
 
 // backupNotifications sends the vault's job events to an email address.
@@ -143,14 +85,21 @@ func (b *builder) backupNotifications(vault *backup.Vault, email string) error {
 	if err != nil {
 		return fmt.Errorf("backup topic: %w", err)
 	}
-	policy := topic.Arn.ApplyT(func(arn string) (string, error) {
-		return policyJSON(policyStatement{
+	// Only AWS Backup, for this tenant's vault in this account, may publish
+	// (AWS Backup Developer Guide, "Cross-service confused deputy
+	// prevention": aws:SourceArn is the vault when Backup publishes to SNS).
+	policy := policyOf(func(v []string) []policyStatement {
+		return []policyStatement{{
 			Effect:    "Allow",
 			Action:    []string{"sns:Publish"},
-			Resource:  []string{arn},
-			Principal: map[string]string{"Service": "backup.amazonaws.com"},
-		})
-	}).(pulumi.StringOutput)
+			Resource:  []string{v[1]},
+			Principal: map[string]any{"Service": "backup.amazonaws.com"},
+			Condition: map[string]any{
+				"StringEquals": map[string]string{"aws:SourceAccount": v[0]},
+				"ArnEquals":    map[string]string{"aws:SourceArn": v[2]},
+			},
+		}}
+	}, b.account, topic.Arn, vault.Arn)
 	if _, err := sns.NewTopicPolicy(b.ctx, b.name("backup-events-policy"), &sns.TopicPolicyArgs{
 		Arn: topic.Arn, Policy: policy,
 	}, b.opts()...); err != nil {

@@ -3,6 +3,7 @@ package tenant
 import (
 	"fmt"
 
+	"github.com/amplify-tenancy/tenancy/internal/awsrules"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -17,6 +18,9 @@ type builder struct {
 	provider *aws.Provider
 	// ownProvider is true when the component created its provider itself.
 	ownProvider bool
+	// account is the AWS account the provider deploys to, read once: the
+	// trust and key policies name it.
+	account pulumi.StringOutput
 }
 
 func newBuilder(ctx *pulumi.Context, t *TenantStack, id string, a *TenantStackArgs) (*builder, error) {
@@ -28,7 +32,25 @@ func newBuilder(ctx *pulumi.Context, t *TenantStack, id string, a *TenantStackAr
 		}
 		b.provider, b.ownProvider = p, true
 	}
+	b.account = aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{},
+		pulumi.Parent(t), pulumi.Provider(b.provider)).AccountId()
 	return b, nil
+}
+
+// physicalName is the explicit name of a child of type typ whose auto-name
+// would break AWS's length limit at this tenant's ID, or nil to keep the
+// auto-name, and with it the name of every child that exists already.
+func (b *builder) physicalName(typ, suffix string) pulumi.StringPtrInput {
+	if n := awsrules.FitName(typ, b.name(suffix), b.args.Environment); n != "" {
+		return pulumi.StringPtr(n)
+	}
+	return nil
+}
+
+// arn builds an ARN in the tenant's region and account; partition aws, the
+// partition of every Amplify Hosting region.
+func (b *builder) arn(service, resource string) pulumi.StringOutput {
+	return pulumi.Sprintf("arn:aws:%s:%s:%s:%s", service, b.args.Region, b.account, resource)
 }
 
 // name is the logical name of a child: the tenant ID, a hyphen, the suffix.

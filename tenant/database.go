@@ -75,10 +75,26 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		return nil, fmt.Errorf("database password: %w", err)
 	}
 
+	network, err := b.network()
+	if err != nil {
+		return nil, err
+	}
+	finalSnapshot, err := b.finalSnapshotName()
+	if err != nil {
+		return nil, err
+	}
 	clusterArgs := &rds.ClusterArgs{
-		Engine:                     rds.EngineTypeAuroraPostgresql,
-		EngineMode:                 pulumi.String("provisioned"),
-		EngineVersion:              pulumi.String(d.EngineVersion),
+		Engine:                   rds.EngineTypeAuroraPostgresql,
+		EngineMode:               pulumi.String("provisioned"),
+		EngineVersion:            pulumi.String(d.EngineVersion),
+		AllowMajorVersionUpgrade: pulumi.Bool(d.AllowMajorVersionUpgrade),
+		// A change reviewed in a pull request takes effect in the `up` that
+		// deploys it, not at a maintenance window nobody watches. Capacity,
+		// retention and deletion protection apply at once anyway; what this
+		// decides is chiefly when an engine upgrade (and its restart) runs.
+		ApplyImmediately:           pulumi.Bool(true),
+		DbSubnetGroupName:          network.SubnetGroupName,
+		VpcSecurityGroupIds:        network.SecurityGroupIDs,
 		DatabaseName:               pulumi.String(auroraDatabaseName),
 		MasterUsername:             pulumi.String(auroraMasterUsername),
 		MasterPassword:             pulumi.ToSecret(password.Result).(pulumi.StringOutput),
@@ -90,10 +106,9 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		PreferredMaintenanceWindow: pulumi.String(auroraMaintenance),
 		CopyTagsToSnapshot:         pulumi.Bool(true),
 		SkipFinalSnapshot:          pulumi.Bool(false),
-		// Unique per account and region: the ID is unique per environment.
-		FinalSnapshotIdentifier: pulumi.String(b.args.Environment + "-" + b.id + "-final"),
-		DeletionProtection:      pulumi.Bool(b.args.Protect),
-		Tags:                    b.tags(),
+		FinalSnapshotIdentifier:    finalSnapshot,
+		DeletionProtection:         pulumi.Bool(b.args.Protect),
+		Tags:                       b.tags(),
 	}
 	if d.Serverless() {
 		clusterArgs.Serverlessv2ScalingConfiguration = rds.ClusterServerlessv2ScalingConfigurationArgs{
@@ -101,7 +116,7 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 			MaxCapacity: pulumi.Float64(d.MaxCapacity),
 		}
 	}
-	cluster, err := rds.NewCluster(b.ctx, b.name("db"), clusterArgs, b.dataOpts()...)
+	cluster, err := rds.NewCluster(b.ctx, b.name("db"), clusterArgs, b.dataOpts(pulumi.IgnoreChanges(clusterFixedAtCreate(d)))...)
 	if err != nil {
 		return nil, fmt.Errorf("aurora cluster: %w", err)
 	}
@@ -126,6 +141,43 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		return nil, err
 	}
 	return &database{name: cluster.ClusterIdentifier, arn: cluster.Arn, secretArn: secret.Arn}, nil
+}
+
+// clusterFixedAtCreate are the cluster inputs that count at creation only.
+// A cluster's subnet group cannot change without replacing it, and
+// clusters created before tenancy managed networks live in the default
+// VPC: they stay there. The engine version is ignored unless a major
+// upgrade is allowed, so AWS's minor upgrades never read as drift.
+func clusterFixedAtCreate(d DatabaseArgs) []string {
+	fixed := []string{"dbSubnetGroupName", "vpcSecurityGroupIds"}
+	if !d.AllowMajorVersionUpgrade {
+		fixed = append(fixed, "engineVersion")
+	}
+	return fixed
+}
+
+// network is the tenant's regional network, or its own when none is given.
+func (b *builder) network() (*Network, error) {
+	if b.args.Network != nil {
+		return b.args.Network, nil
+	}
+	return newNetwork(b.ctx, b.id, b.args.Region, b.provider, b.tags(), pulumi.Parent(b.t))
+}
+
+// finalSnapshotName is the name of the snapshot RDS takes when the cluster
+// is deleted: unique per cluster and stable across runs, since its random
+// part lives in state beside the cluster and a re-created tenant draws a new
+// one. A fixed name would collide the second time a cluster of this ID is
+// deleted. Nothing else forces a cluster's replacement in place: the guard
+// refuses engine and region moves.
+func (b *builder) finalSnapshotName() (pulumi.StringOutput, error) {
+	suffix, err := random.NewRandomId(b.ctx, b.name("db-final-snapshot"), &random.RandomIdArgs{
+		ByteLength: pulumi.Int(4),
+	}, b.opts()...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("final snapshot name: %w", err)
+	}
+	return pulumi.Sprintf("%s-final-%s", b.id, suffix.Hex), nil
 }
 
 // databaseSecret keeps the master credentials in Secrets Manager, in the

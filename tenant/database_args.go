@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"math"
+	"regexp"
 	"strings"
 )
 
@@ -42,9 +43,22 @@ type DatabaseArgs struct {
 	// BackupRetentionDays is how long Aurora keeps automated backups. Default
 	// 7 in prod, 1 elsewhere.
 	BackupRetentionDays int
-	// EngineVersion is the Aurora PostgreSQL version. Default "16.6".
+	// EngineVersion is the Aurora PostgreSQL major version. AWS applies
+	// minor versions itself, so a minor pinned here would be downgraded on
+	// every later update. Default "16".
 	EngineVersion string
+	// AllowMajorVersionUpgrade lets a change of EngineVersion upgrade the
+	// cluster. Without it, EngineVersion changes nothing on a cluster that
+	// exists: an upgrade is a deliberate, reviewed edit.
+	AllowMajorVersionUpgrade bool
 }
+
+// defaultEngineVersion is the Aurora PostgreSQL major version of new
+// clusters.
+const defaultEngineVersion = "16"
+
+// majorVersion is an Aurora PostgreSQL major version such as 16.
+var majorVersion = regexp.MustCompile(`^[1-9][0-9]?$`)
 
 // serverlessClass is the Aurora instance class of Serverless v2 instances.
 const serverlessClass = "db.serverless"
@@ -72,7 +86,7 @@ func (d DatabaseArgs) withDefaults(environment string) DatabaseArgs {
 		}
 	}
 	if d.EngineVersion == "" {
-		d.EngineVersion = "16.6"
+		d.EngineVersion = defaultEngineVersion
 	}
 	return d
 }
@@ -85,7 +99,7 @@ func (d DatabaseArgs) problems() []error {
 	switch d.Engine {
 	case EngineDynamoDB:
 		if d.MinCapacity != 0 || d.MaxCapacity != 0 || d.InstanceClass != "" || d.Instances != 0 ||
-			d.BackupRetentionDays != 0 || d.EngineVersion != "" {
+			d.BackupRetentionDays != 0 || d.EngineVersion != "" || d.AllowMajorVersionUpgrade {
 			add("engine", "dynamodb is on-demand and takes no capacity, instance or version settings; remove them or use aurora-postgresql")
 		}
 		return errs
@@ -104,6 +118,9 @@ func (d DatabaseArgs) problems() []error {
 	}
 	if d.Instances < 1 || d.Instances > maxAuroraReaders+1 {
 		add("instances", "%d must be between 1 and %d", d.Instances, maxAuroraReaders+1)
+	}
+	if !majorVersion.MatchString(d.EngineVersion) {
+		add("engineVersion", "%q must be a major version such as %s; AWS applies minor versions itself", d.EngineVersion, defaultEngineVersion)
 	}
 	if d.BackupRetentionDays < 1 || d.BackupRetentionDays > maxBackupDays {
 		add("backupRetentionDays", "%d must be between 1 and %d", d.BackupRetentionDays, maxBackupDays)

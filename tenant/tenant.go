@@ -22,6 +22,8 @@ type TenantStack struct {
 	DatabaseEngine DatabaseEngine
 	// Status is the tenant's lifecycle state.
 	Status Status
+	// Backup reports whether the tenant has an AWS Backup plan.
+	Backup bool
 	// AppID is the Amplify app ID; empty once the tenant is offboarded.
 	AppID pulumi.StringOutput
 	// DefaultDomain is the Amplify default domain (xxxx.amplifyapp.com).
@@ -53,7 +55,7 @@ func NewTenantStack(ctx *pulumi.Context, name string, args *TenantStackArgs,
 		return nil, ForTenant(name, err)
 	}
 
-	t := &TenantStack{Region: a.Region, DatabaseEngine: a.Database.Engine, Status: a.Status}
+	t := &TenantStack{Region: a.Region, DatabaseEngine: a.Database.Engine, Status: a.Status, Backup: a.Backup != nil}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, fmt.Errorf("tenant %q: %w", name, err)
 	}

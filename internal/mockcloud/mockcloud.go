@@ -162,7 +162,7 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 // Call implements pulumi.MockResourceMonitor: it answers the invokes the
 // program makes, as Invoke does for the stand-in plugins.
 func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return Invoke(args.Token)
+	return Invoke(args.Token, c.Region(providerURN(args.Provider)))
 }
 
 // urn computes a resource's URN the way the mock monitor does.

@@ -1,6 +1,8 @@
 package mockcloud
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -103,6 +105,18 @@ func Computed(typ, name, id, region string) resource.PropertyMap {
 		set("arn", arn("backup", "backup-vault:"+physical))
 	case "aws:sns/topic:Topic":
 		set("arn", arn("sns", physical))
+	case "aws:iam/policy:Policy":
+		set("name", physical)
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:policy/%s", AccountID, physical))
+	case "aws:rds/subnetGroup:SubnetGroup":
+		set("name", physical)
+		set("arn", arn("rds", "subgrp:"+physical))
+	case "aws:ec2/securityGroup:SecurityGroup":
+		set("name", physical)
+		set("arn", arn("ec2", "security-group/"+id))
+	case "random:index/randomId:RandomId":
+		sum := sha256.Sum256([]byte(id))
+		set("hex", hex.EncodeToString(sum[:4]))
 	}
 	return out
 }

@@ -33,6 +33,9 @@ type Region struct {
 	Name string `json:"name"`
 	// Providers are the region's aws providers (one, shared by its tenants).
 	Providers []Resource `json:"providers"`
+	// Shared are the other resources the region's tenants share (the
+	// Aurora network), sorted by name.
+	Shared []Resource `json:"shared,omitempty"`
 	// Tenants are the tenants deployed into this region, sorted by ID.
 	Tenants []Tenant `json:"tenants"`
 }
@@ -65,7 +68,7 @@ type Resource struct {
 func (p *Plan) Count() int {
 	n := len(p.Other)
 	for _, r := range p.Regions {
-		n += len(r.Providers)
+		n += len(r.Providers) + len(r.Shared)
 		for _, t := range r.Tenants {
 			n += len(t.Resources)
 		}
@@ -112,6 +115,9 @@ func Build(stack string, warnings []string, cloud *mockcloud.Cloud) *Plan {
 		case r.Type == "pulumi:providers:aws" && cloud.Region(r.URN) != "":
 			reg := region(cloud.Region(r.URN))
 			reg.Providers = append(reg.Providers, newResource(r))
+		case cloud.Region(r.Provider) != "":
+			reg := region(cloud.Region(r.Provider))
+			reg.Shared = append(reg.Shared, newResource(r))
 		default:
 			p.Other = append(p.Other, newResource(r))
 		}
@@ -127,6 +133,7 @@ func Build(stack string, warnings []string, cloud *mockcloud.Cloud) *Plan {
 	for _, reg := range regions {
 		slices.SortFunc(reg.Tenants, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
 		slices.SortFunc(reg.Providers, byName)
+		slices.SortFunc(reg.Shared, byName)
 		p.Regions = append(p.Regions, *reg)
 	}
 	slices.SortFunc(p.Regions, func(a, b Region) int { return cmp.Compare(a.Name, b.Name) })
@@ -145,6 +152,7 @@ func (p *Plan) URNs() []string {
 	add(p.Other)
 	for _, reg := range p.Regions {
 		add(reg.Providers)
+		add(reg.Shared)
 		for _, t := range reg.Tenants {
 			add(t.Resources)
 		}

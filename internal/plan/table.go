@@ -20,6 +20,9 @@ func (p *Plan) WriteTable(w io.Writer) error {
 		for _, r := range reg.Providers {
 			fmt.Fprintf(tw, "  provider %s\t%s\n", r.Name, inputList(r.Inputs))
 		}
+		for _, r := range reg.Shared {
+			fmt.Fprintf(tw, "  shared %s %s\t%s\n", r.Type, r.Name, inputList(r.Inputs))
+		}
 		for _, t := range reg.Tenants {
 			fmt.Fprintf(tw, "\n  tenant %s\n", t.ID)
 			fmt.Fprintf(tw, "    TYPE\tNAME\tPROTECTED\tINPUTS\n")

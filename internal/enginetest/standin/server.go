@@ -161,7 +161,7 @@ func changedKeys(olds, news resource.PropertyMap) []string {
 
 // Invoke answers provider functions (the caller's identity) as the mocks do.
 func (s *server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
-	out, err := mockcloud.Invoke(req.GetTok())
+	out, err := mockcloud.Invoke(req.GetTok(), s.region)
 	if err != nil {
 		return nil, err
 	}
