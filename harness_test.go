@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -27,7 +28,23 @@ var stackFiles = []string{"dev", "prod"}
 // program, with sentinel secrets set.
 func stackConfig(t testing.TB, stack string) (map[string]string, []string) {
 	t.Helper()
-	f, err := stackconfig.ReadFile("Pulumi." + stack + ".yaml")
+	return stackFileConfig(t, stackPath(stack))
+}
+
+// stackPath is the file of a stack: a committed one, or a fixture of
+// testdata/stacks (the longest names, for one).
+func stackPath(stack string) string {
+	if _, err := os.Stat("Pulumi." + stack + ".yaml"); err != nil {
+		return "testdata/stacks/Pulumi." + stack + ".yaml"
+	}
+	return "Pulumi." + stack + ".yaml"
+}
+
+// stackFileConfig reads a stack file the way the engine hands it to the
+// program, with sentinel secrets set.
+func stackFileConfig(t testing.TB, path string) (map[string]string, []string) {
+	t.Helper()
+	f, err := stackconfig.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,12 +47,14 @@ func (s backupScope) keyGrant() policyStatement {
 }
 
 // backupStatements: ForBackup's DynamoDB, RDS cluster, KMS and vault
-// statements, on this tenant's table or cluster, key and vault. Not
+// statements, on this tenant's table or cluster, key and vault. Left out:
+// the copy actions (rds:CopyDBClusterSnapshot, backup:CopyFromBackupVault),
+// since tenancy makes no copies, and every other engine's actions. Not
 // scopable, so left on "*" or on the account: tag:GetResources and
 // rds:DescribeDBClusterSnapshots (list actions), backup:TagResource on
 // recovery points and the awsbackup:* snapshots (AWS names them at random;
-// reaching one still needs this tenant's cluster, and deleting one needs
-// the tenant tag copyTagsToSnapshot puts there).
+// taking one still needs this tenant's cluster, and deleting one needs the
+// tenant tag copyTagsToSnapshot puts there).
 func (s backupScope) backupStatements() []policyStatement {
 	out := []policyStatement{
 		allow([]string{"kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"}, s.key),
@@ -66,8 +68,7 @@ func (s backupScope) backupStatements() []policyStatement {
 		return append(out,
 			allow([]string{"rds:DescribeDBClusters", "rds:CreateDBClusterSnapshot", "rds:ListTagsForResource",
 				"rds:AddTagsToResource", "rds:ModifyDBCluster"}, s.db),
-			allow([]string{"rds:CreateDBClusterSnapshot", "rds:CopyDBClusterSnapshot", "rds:AddTagsToResource",
-				"rds:ListTagsForResource"}, s.backupSnapshots()),
+			allow([]string{"rds:CreateDBClusterSnapshot", "rds:AddTagsToResource", "rds:ListTagsForResource"}, s.backupSnapshots()),
 			allow([]string{"rds:DescribeDBClusterSnapshots"}, "*"),
 			policyStatement{Effect: "Allow", Action: []string{"rds:DeleteDBClusterSnapshot", "rds:ModifyDBClusterSnapshotAttribute"},
 				Resource: []string{s.backupSnapshots()}, Condition: tenantTag(s.tenant)},
@@ -81,9 +82,10 @@ func (s backupScope) backupStatements() []policyStatement {
 }
 
 // restoreStatements: ForRestores' DynamoDB, RDS and KMS statements. A
-// restore reads this tenant's recovery points and writes only to new
-// resources named <id>-restore-*. Not scopable: the RDS Describe actions
-// (list actions).
+// restore reads this tenant's recovery points (snapshots tagged with the
+// tenant, under its key) and writes only to new resources named
+// <id>-restore-*. Not scopable: the RDS Describe actions (list actions) and
+// the subnet group, chosen at restore time.
 func (s backupScope) restoreStatements() []policyStatement {
 	prefix := s.restorePrefix()
 	out := []policyStatement{
@@ -94,7 +96,9 @@ func (s backupScope) restoreStatements() []policyStatement {
 	if s.engine == EngineAuroraPostgreSQL {
 		cluster, instance := s.arn("rds", "cluster:"+prefix+"*"), s.arn("rds", "db:"+prefix+"*")
 		return append(out,
-			allow([]string{"rds:RestoreDBClusterFromSnapshot"}, cluster, s.backupSnapshots(), s.arn("rds", "subgrp:*")),
+			allow([]string{"rds:RestoreDBClusterFromSnapshot"}, cluster, s.arn("rds", "subgrp:*")),
+			policyStatement{Effect: "Allow", Action: []string{"rds:RestoreDBClusterFromSnapshot"},
+				Resource: []string{s.backupSnapshots()}, Condition: tenantTag(s.tenant)},
 			allow([]string{"rds:RestoreDBClusterToPointInTime"}, cluster, s.db, s.arn("rds", "subgrp:*")),
 			allow([]string{"rds:CreateDBInstance", "rds:DeleteDBInstance"}, instance, cluster),
 			allow([]string{"rds:DeleteDBCluster", "rds:AddTagsToResource", "rds:ListTagsForResource"}, cluster, instance),

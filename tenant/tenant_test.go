@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -71,6 +72,26 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"backup schedule", "backup.schedule", func(a *TenantStackArgs) {
 			a.Backup = &BackupArgs{Schedule: "daily", RetentionDays: 7}
 		}},
+		{"environment with --", "environment", func(a *TenantStackArgs) { a.Environment = "pre--prod" }},
+		{"environment ending in -", "environment", func(a *TenantStackArgs) { a.Environment = "staging-" }},
+		{"AWS-prefixed variable", "environment.AWSREGION", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"AWSREGION": "x"}
+		}},
+		{"tenancy's own variable", "environment.TENANCY_TABLE_NAME", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"TENANCY_TABLE_NAME": "other"}
+		}},
+		{"minor engine version", "database.engineVersion", func(a *TenantStackArgs) {
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, EngineVersion: "16.6"}
+		}},
+		{"major upgrade flag on dynamodb", "database.engine", func(a *TenantStackArgs) {
+			a.Database = DatabaseArgs{AllowMajorVersionUpgrade: true}
+		}},
+		{"backup more often than hourly", "backup.schedule", func(a *TenantStackArgs) {
+			a.Backup = &BackupArgs{Schedule: "cron(0/15 * * * ? *)", RetentionDays: 7}
+		}},
+		{"backup with both day fields", "backup.schedule", func(a *TenantStackArgs) {
+			a.Backup = &BackupArgs{Schedule: "cron(0 3 * * * *)", RetentionDays: 7}
+		}},
 		{"backup email", "backup.notifyEmail", func(a *TenantStackArgs) {
 			a.Backup = &BackupArgs{Schedule: "cron(0 3 * * ? *)", RetentionDays: 7, NotifyEmail: "ops"}
 		}},
@@ -95,13 +116,18 @@ func TestValidateNamesTheField(t *testing.T) {
 }
 
 func TestInvalidIDRegistersNothing(t *testing.T) {
-	a := validArgs()
-	cloud, err := runTenant(t, "Acme_Corp", &a, "")
-	if err == nil || !strings.Contains(err.Error(), `tenant "Acme_Corp": id: `) {
-		t.Fatalf("want an id error, got %v", err)
-	}
-	if len(cloud.Resources()) != 0 {
-		t.Error("registered resources for an invalid id")
+	// "--" passes the pattern but not RDS (cluster and snapshot identifiers).
+	for _, id := range []string{"Acme_Corp", "acme--eu", "acme-", "ac", strings.Repeat("a", 33)} {
+		t.Run(id, func(t *testing.T) {
+			a := validArgs()
+			cloud, err := runTenant(t, id, &a, "")
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("tenant %q: id: ", id)) {
+				t.Fatalf("want an id error, got %v", err)
+			}
+			if len(cloud.Resources()) != 0 {
+				t.Error("registered resources for an invalid id")
+			}
+		})
 	}
 }
 

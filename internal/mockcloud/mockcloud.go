@@ -36,12 +36,13 @@ type Resource struct {
 	Inputs resource.PropertyMap
 	// Outputs is the state the mock returned.
 	Outputs resource.PropertyMap
-	// Protect, RetainOnDelete, DeleteBeforeReplace, ReplaceOnChanges and
-	// DeletedWith are the resource options as registered.
+	// Protect, RetainOnDelete, DeleteBeforeReplace, ReplaceOnChanges,
+	// IgnoreChanges and DeletedWith are the resource options as registered.
 	Protect             bool
 	RetainOnDelete      bool
 	DeleteBeforeReplace bool
 	ReplaceOnChanges    []string
+	IgnoreChanges       []string
 	DeletedWith         string
 	// Aliases are the names (or URNs) the resource was aliased from.
 	Aliases []string
@@ -131,6 +132,7 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		RetainOnDelete:      rpc.GetRetainOnDelete(),
 		DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
 		ReplaceOnChanges:    rpc.GetReplaceOnChanges(),
+		IgnoreChanges:       rpc.GetIgnoreChanges(),
 		DeletedWith:         rpc.GetDeletedWith(),
 		Dependencies:        dependencies(rpc.GetDependencies(), rpc.GetPropertyDependencies()),
 	}

@@ -1,0 +1,106 @@
+package awsrules
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckBackupSchedule(t *testing.T) {
+	cases := []struct {
+		schedule string
+		ok       bool
+	}{
+		{"cron(0 3 * * ? *)", true},
+		{"cron(15 * ? * * *)", true},
+		{"cron(0 1 ? * SUN *)", true},
+		{"cron(0 5 1 * ? 2030)", true},
+		{"cron(0 3 * * * *)", false},    // both day fields set
+		{"cron(0 3 ? * ? *)", false},    // neither
+		{"cron(0/15 * * * ? *)", false}, // every 15 minutes: more than hourly
+		{"cron(* 3 * * ? *)", false},    // every minute of 03:00
+		{"cron(0,30 3 * * ? *)", false}, // twice an hour
+		{"cron(0 3 * * ?)", false},      // five fields
+		{"cron(60 3 * * ? *)", false},   // no minute 60
+		{"cron(0 24 * * ? *)", false},   // no hour 24
+		{"rate(1 day)", false},          // AWS Backup takes cron only
+		{"cron(0 3 * * ? *) x", false},
+	}
+	for _, c := range cases {
+		if err := CheckBackupSchedule(c.schedule); (err == nil) != c.ok {
+			t.Errorf("%s: error %v, want ok %v", c.schedule, err, c.ok)
+		}
+	}
+}
+
+func TestNameRuleCheck(t *testing.T) {
+	rule := func(typ, prop string) NameRule {
+		for _, r := range NameRules(typ) {
+			if r.Property == prop {
+				return r
+			}
+		}
+		t.Fatalf("no rule for %s %s", typ, prop)
+		return NameRule{}
+	}
+	cluster := rule("aws:rds/cluster:Cluster", "clusterIdentifier")
+	vault := rule("aws:backup/vault:Vault", "name")
+	cases := []struct {
+		rule NameRule
+		name string
+		ok   bool
+	}{
+		{cluster, "acme-db-1a2b3c4", true},
+		{cluster, "acme--db", false},
+		{cluster, "acme-db-", false},
+		{cluster, "1acme", false},
+		{cluster, "Acme", false},
+		{cluster, strings.Repeat("a", 64), false},
+		{vault, strings.Repeat("a", 50), true},
+		{vault, strings.Repeat("a", 51), false},
+		{vault, "acme.vault", false},
+		{rule("aws:rds/subnetGroup:SubnetGroup", "name"), "default", false},
+		{rule("aws:ec2/securityGroup:SecurityGroup", "name"), "sg-acme", false},
+	}
+	for _, c := range cases {
+		if err := c.rule.Check(c.name); (err == nil) != c.ok {
+			t.Errorf("%s %q: error %v, want ok %v", c.rule.Type, c.name, err, c.ok)
+		}
+		if err := c.rule.Check(c.name); err != nil && !strings.Contains(err.Error(), "(") {
+			t.Errorf("%q: error %q names no source", c.name, err)
+		}
+	}
+}
+
+func TestFitName(t *testing.T) {
+	const vault = "aws:backup/vault:Vault"
+	if n := FitName(vault, "acme-backup-vault", "prod"); n != "" {
+		t.Errorf("a short name was fitted: %q; an existing vault would be replaced", n)
+	}
+	long := strings.Repeat("a", 32) + "-backup-vault"
+	a, b, c := FitName(vault, long, "prod"), FitName(vault, long, "prod"), FitName(vault, long, "dev")
+	if len(a) != 50 || a != b || a == c {
+		t.Errorf("fitted %q (%d), again %q, other scope %q: want 50 characters, stable, distinct per scope", a, len(a), b, c)
+	}
+	for _, r := range NameRules(vault) {
+		if err := r.Check(a); err != nil {
+			t.Error(err)
+		}
+	}
+	if n := FitName("aws:kms/key:Key", long, "prod"); n != "" {
+		t.Errorf("a type without a name rule was named %q", n)
+	}
+}
+
+func TestCheckNamesTheRuleAndSource(t *testing.T) {
+	errs := Check("aws:backup/vaultNotifications:VaultNotifications", map[string]any{"backupVaultEvents": []any{"BACKUP_JOB_FAILED"}})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "PutBackupVaultNotifications") {
+		t.Errorf("deprecated event: %v", errs)
+	}
+	errs = Check("aws:amplify/app:App", map[string]any{"environmentVariables": map[string]any{"AWSX": "1"}, "repository": "https://x"})
+	if len(errs) != 2 {
+		t.Errorf("reserved prefix and missing token: %v", errs)
+	}
+	if errs := Check("aws:rds/cluster:Cluster", map[string]any{"skipFinalSnapshot": false, "engineVersion": "16"}); len(errs) != 1 {
+		t.Errorf("final snapshot without a name: %v", errs)
+	}
+}
