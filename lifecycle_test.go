@@ -71,6 +71,56 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			a["id"], a["formerIds"], a["region"] = "acme-corp", []string{"acme"}, "us-east-2"
 			return ts
 		}, `tenant "acme-corp": region: changing "us-east-1" to "us-east-2"`},
+		{"backup removal refused", func(ts []map[string]any) []map[string]any {
+			delete(tenantNamed(ts, "globex"), "backup")
+			return ts
+		}, `tenant "globex": backup: the last deployment backs the tenant up with AWS Backup`},
+		{"backup removal confirmed", func(ts []map[string]any) []map[string]any {
+			g := tenantNamed(ts, "globex")
+			delete(g, "backup")
+			g["confirmBackupRemoval"] = true
+			return ts
+		}, ""},
+		{"backup removal confirmed false", func(ts []map[string]any) []map[string]any {
+			g := tenantNamed(ts, "globex")
+			delete(g, "backup")
+			g["confirmBackupRemoval"] = false
+			return ts
+		}, `tenant "globex": backup: the last deployment backs the tenant up with AWS Backup`},
+		{"backup removal with confirmMove only", func(ts []map[string]any) []map[string]any {
+			g := tenantNamed(ts, "globex")
+			delete(g, "backup")
+			g["confirmMove"] = "eu-central-1"
+			return ts
+		}, `tenant "globex": backup: the last deployment backs the tenant up with AWS Backup`},
+		{"offboarded tenant's backup removal refused", func(ts []map[string]any) []map[string]any {
+			u := tenantNamed(ts, "umbrella")
+			u["status"] = "offboarded"
+			delete(u, "backup")
+			return ts
+		}, `tenant "umbrella": backup: the last deployment backs the tenant up with AWS Backup`},
+		{"offboarded tenant's backup removal confirmed", func(ts []map[string]any) []map[string]any {
+			u := tenantNamed(ts, "umbrella")
+			u["status"] = "offboarded"
+			delete(u, "backup")
+			u["confirmBackupRemoval"] = true
+			return ts
+		}, ""},
+		{"renamed tenant's backup removal refused", func(ts []map[string]any) []map[string]any {
+			g := tenantNamed(ts, "globex")
+			g["id"], g["formerIds"] = "globex-gmbh", []string{"globex"}
+			delete(g, "backup")
+			return ts
+		}, `tenant "globex-gmbh": backup: the last deployment backs the tenant up with AWS Backup`},
+		{"backup schedule and retention change freely", func(ts []map[string]any) []map[string]any {
+			b := tenantNamed(ts, "globex")["backup"].(map[string]any)
+			b["schedule"], b["retentionDays"] = "cron(0 4 * * ? *)", 14
+			return ts
+		}, ""},
+		{"backup added freely", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "hooli")["backup"] = map[string]any{"schedule": "cron(0 5 * * ? *)", "retentionDays": 7}
+			return ts
+		}, ""},
 		{"display name and order change freely", func(ts []map[string]any) []map[string]any {
 			tenantNamed(ts, "acme")["name"] = "ACME Holdings"
 			ts[0], ts[4] = ts[4], ts[0]
@@ -96,6 +146,45 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			}
 			if n := tenantResources(cloud); n != 0 {
 				t.Errorf("registered %d resources before refusing, want 0", n)
+			}
+		})
+	}
+}
+
+// A deployment made before the tenants output had "backup" cannot tell
+// whether a tenant was backed up: removing backup is then let through, and a
+// "backup": false output never refuses anything.
+func TestBackupRemovalAgainstOlderOrBackuplessDeployments(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		previous func(globex map[string]any)
+		wantErr  string
+	}{
+		{"backup exported true", func(map[string]any) {}, `tenant "globex": backup:`},
+		{"backup not exported", func(g map[string]any) { delete(g, "backup") }, ""},
+		{"backup exported false", func(g map[string]any) { g["backup"] = false }, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			previous := deployedProd(t)
+			globex := previous["globex"].(map[string]any)
+			if globex["backup"] != true {
+				t.Fatalf("the last deployment exports globex backup %v, want true", globex["backup"])
+			}
+			c.previous(globex)
+			config, secrets := stackConfig(t, "prod")
+			editTenants(t, config, func(ts []map[string]any) []map[string]any {
+				delete(tenantNamed(ts, "globex"), "backup")
+				return ts
+			})
+			_, _, err := run(t, "prod", config, secrets, previous)
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatalf("want success, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("want error containing %q, got %v", c.wantErr, err)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 // Package guard refuses config edits that would recreate a tenant's data
-// elsewhere, empty: a region or database engine changed in place, or a
-// tenant dropped from config before it was offboarded. It compares the
+// elsewhere, empty, or stop protecting it: a region or database engine
+// changed in place, a tenant dropped from config before it was offboarded,
+// or a tenant's backup plan removed without confirmation. It compares the
 // config with what the stack's own last deployment exported.
 package guard
 
@@ -22,6 +23,8 @@ type Previous struct {
 	Engine string
 	// Status is its lifecycle status.
 	Status string
+	// Backup reports whether the tenant had an AWS Backup plan (backup:).
+	Backup bool
 }
 
 // Check returns every refused edit at once, each a *tenant.FieldError that
@@ -30,11 +33,16 @@ func Check(fleet *stackconfig.Fleet, previous map[string]Previous) error {
 	var errs []error
 	kept := map[string]bool{}
 	for _, t := range fleet.Tenants {
+		hadBackup := false
 		for _, id := range append([]string{t.ID}, t.FormerIDs...) {
 			kept[id] = true
 			if before, ok := previous[id]; ok {
 				errs = append(errs, checkMove(t, before)...)
+				hadBackup = hadBackup || before.Backup
 			}
+		}
+		if hadBackup && t.Args.Backup == nil && !t.ConfirmBackupRemoval {
+			errs = append(errs, backupRemoved(t.ID))
 		}
 	}
 	for _, id := range fleet.MovedOut {
@@ -68,6 +76,17 @@ func checkMove(t stackconfig.Tenant, before Previous) []error {
 			c.from, c.to, c.from, c.from)})
 	}
 	return errs
+}
+
+// backupRemoved refuses removing the backup plan a tenant was deployed with:
+// whatever its status, it stops the tenant's backups for good.
+func backupRemoved(id string) error {
+	return &tenant.FieldError{Tenant: id, Field: "backup", Err: errors.New(
+		"the last deployment backs the tenant up with AWS Backup; removing backup deletes its backup plan " +
+			"and selection, so the database gets no new recovery points and the ones in the vault stay only " +
+			"until their retention ends (Pulumi also tries to delete the vault, protected in prod). If the " +
+			"tenant's backups may stop, confirm with confirmBackupRemoval: true on this tenant " +
+			"(README: Removing a tenant's backups)")}
 }
 
 func orActive(status string) string {

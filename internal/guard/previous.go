@@ -28,8 +28,10 @@ func ReadPrevious(ctx *pulumi.Context) (map[string]Previous, error) {
 	return parsePrevious(details.Value), nil
 }
 
-// parsePrevious reads the exported map id -> {region, status, database:
-// {engine}}, ignoring anything else it holds.
+// parsePrevious reads the exported map id -> {region, status, backup,
+// database: {engine}}, ignoring anything else it holds. A deployment made
+// before the output had backup reads as without backups, so it never
+// refuses a removal.
 func parsePrevious(v any) map[string]Previous {
 	out := map[string]Previous{}
 	tenants, _ := v.(map[string]any)
@@ -39,7 +41,8 @@ func parsePrevious(v any) map[string]Previous {
 		region, _ := t["region"].(string)
 		status, _ := t["status"].(string)
 		engine, _ := db["engine"].(string)
-		out[id] = Previous{Region: region, Engine: engine, Status: status}
+		backup, _ := t["backup"].(bool)
+		out[id] = Previous{Region: region, Engine: engine, Status: status, Backup: backup}
 	}
 	return out
 }

@@ -67,6 +67,9 @@ type Tenant struct {
 	// ConfirmMove names the region or database engine the tenant is
 	// deliberately leaving, once its data has been migrated.
 	ConfirmMove string
+	// ConfirmBackupRemoval confirms that the tenant's backup plan, which
+	// its last deployment had, is deliberately removed.
+	ConfirmBackupRemoval bool
 	// Args are validated args, defaults filled in, without a provider.
 	Args tenant.TenantStackArgs
 }
@@ -254,7 +257,8 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map
 			fail(fmt.Sprintf("formerIds[%d]", i), "%q must be a valid tenant id other than the current one", former)
 		}
 	}
-	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove, Args: s.args(&e).WithDefaults()}
+	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove,
+		ConfirmBackupRemoval: e.ConfirmBackupRemoval, Args: s.args(&e).WithDefaults()}
 	for _, e := range tenant.Unjoin(t.Args.Validate()) {
 		if !stackWide[e.Error()] {
 			errs = append(errs, tenant.ForTenant(label, e))

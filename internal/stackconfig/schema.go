@@ -32,19 +32,20 @@ var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
 // tenantEntry is one item of the tenants list, exactly as written in a stack
 // file. Its json tags are the only keys accepted.
 type tenantEntry struct {
-	ID          string            `json:"id"`
-	Name        string            `json:"name"`
-	Region      string            `json:"region"`
-	Tier        string            `json:"tier"`
-	Status      string            `json:"status"`
-	Platform    string            `json:"platform"`
-	Branch      string            `json:"branch"`
-	Domain      string            `json:"domain"`
-	FormerIDs   []string          `json:"formerIds"`
-	ConfirmMove string            `json:"confirmMove"`
-	Database    databaseEntry     `json:"database"`
-	Environment map[string]string `json:"environment"`
-	Backup      *backupEntry      `json:"backup"`
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	Region               string            `json:"region"`
+	Tier                 string            `json:"tier"`
+	Status               string            `json:"status"`
+	Platform             string            `json:"platform"`
+	Branch               string            `json:"branch"`
+	Domain               string            `json:"domain"`
+	FormerIDs            []string          `json:"formerIds"`
+	ConfirmMove          string            `json:"confirmMove"`
+	ConfirmBackupRemoval bool              `json:"confirmBackupRemoval"`
+	Database             databaseEntry     `json:"database"`
+	Environment          map[string]string `json:"environment"`
+	Backup               *backupEntry      `json:"backup"`
 }
 
 type databaseEntry struct {

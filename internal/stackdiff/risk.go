@@ -57,6 +57,9 @@ func tenantRisks(id string, old, cur entry) []Risk {
 	if from, to := or(old.fields["status"], defaultStatus), or(cur.fields["status"], defaultStatus); to == string(tenant.StatusOffboarded) && from != to {
 		add("status", "%s -> %s: the app and branch are deleted and the tenant's data is kept only to be deleted by hand; confirm the customer has left", from, to)
 	}
+	if hasBackup(old) && !hasBackup(cur) {
+		add("backup", "removed: the tenant's AWS Backup plan and selection are deleted, so its database is no longer backed up; the recovery points already in the vault stay only until their retention ends (the program refuses the edit until confirmBackupRemoval: true, README: Removing a tenant's backups)")
+	}
 	if from, to := instances(old), instances(cur); to < from && or(cur.fields["database.engine"], defaultEngine) == string(tenant.EngineAuroraPostgreSQL) {
 		var gone []string
 		for i := to + 1; i <= from; i++ {
@@ -92,6 +95,18 @@ func selectedRegions(f *stackconfig.File) []string { return f.StringList(stackco
 
 func deploys(selected []string, region string) bool {
 	return len(selected) == 0 || slices.Contains(selected, region)
+}
+
+// hasBackup reports whether a tenant has a backup block. Flattened, a block
+// is its "backup.*" leaves; `backup: null` (a "backup" leaf) and an empty
+// block (no leaf, and no valid schedule) deploy no backup plan.
+func hasBackup(e entry) bool {
+	for field := range e.fields {
+		if strings.HasPrefix(field, "backup.") {
+			return true
+		}
+	}
+	return false
 }
 
 func instances(e entry) int {

@@ -25,6 +25,8 @@ func apply(t *testing.T, text string, edits []edit) string {
 }
 
 func TestCompare(t *testing.T) {
+	const globexBackup = "      backup:\n        schedule: cron(0 2 * * ? *)\n        retentionDays: 7\n"
+	const umbrellaBackup = "      backup:\n        schedule: cron(0 1 * * ? *)\n        retentionDays: 35\n        notifyEmail: ops@umbrella.example.com\n"
 	const hooli = "    - id: hooli\n      name: Hooli\n      region: us-west-2\n      tier: standard\n      domain: hooli-shop.example.com\n"
 	cases := []struct {
 		name                    string
@@ -52,6 +54,14 @@ func TestCompare(t *testing.T) {
 		{name: "regions narrowed", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n"}}, risks: []string{"globex/regions", "umbrella/regions"}},
 		{name: "regions narrowed, handed over", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n  tenancy:movedOut: [globex, umbrella]\n"}}},
 		{name: "regions widened", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2, eu-central-1, eu-west-1]\n"}}},
+		{name: "backup removed", stack: "prod", edits: []edit{{globexBackup, ""}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
+		{name: "backup removed, confirmed", stack: "prod", edits: []edit{{globexBackup, "      confirmBackupRemoval: true\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
+		{name: "backup set to null", stack: "prod", edits: []edit{{globexBackup, "      backup: null\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
+		{name: "offboarded, backup removed", stack: "prod", edits: []edit{{umbrellaBackup, ""}, {"      name: Umbrella Health\n", "      name: Umbrella Health\n      status: offboarded\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/status", "umbrella/backup"}},
+		{name: "renamed, backup removed", stack: "prod", edits: []edit{{globexBackup, ""}, {"- id: globex\n", "- id: globex-gmbh\n      formerIds: [globex]\n"}}, changed: []string{"globex-gmbh"}, risks: []string{"globex-gmbh/backup"}},
+		{name: "backup schedule changed", stack: "prod", edits: []edit{{"cron(0 2 * * ? *)", "cron(0 4 * * ? *)"}}, changed: []string{"globex"}},
+		{name: "backup notifications dropped", stack: "prod", edits: []edit{{"        notifyEmail: ops@umbrella.example.com\n", ""}}, changed: []string{"umbrella"}},
+		{name: "backup added", stack: "prod", edits: []edit{{hooli, hooli + "      backup:\n        schedule: cron(0 5 * * ? *)\n        retentionDays: 7\n"}}, changed: []string{"hooli"}},
 		{name: "more aurora instances", stack: "prod", edits: []edit{{"instances: 2\n        backupRetentionDays", "instances: 3\n        backupRetentionDays"}}, changed: []string{"acme"}},
 	}
 	for _, c := range cases {
