@@ -354,6 +354,13 @@ func TestRolesCanDoTheirJob(t *testing.T) {
 				}
 				checkBoundary(t, stack, id, regionOf(t, cloud, boundary), awsrules.Plain(boundary.Inputs)["policy"].(string))
 			}
+			if n := names[id+"-backup-notifications"]; n.Name != "" {
+				for _, e := range awsrules.Plain(n.Inputs)["backupVaultEvents"].([]any) {
+					if !slices.Contains(awsrules.BackupVaultEvents, e.(string)) {
+						t.Errorf("%s/%s: %v is deprecated: AWS never sends it", stack, n.Name, e)
+					}
+				}
+			}
 			backup, restore := names[id+"-backup-access"], names[id+"-restore-access"]
 			if backup.Name == "" {
 				continue

@@ -92,9 +92,9 @@ func TestFitName(t *testing.T) {
 }
 
 func TestCheckNamesTheRuleAndSource(t *testing.T) {
-	errs := Check("aws:backup/vaultNotifications:VaultNotifications", map[string]any{"backupVaultEvents": []any{"BACKUP_JOB_FAILED"}})
+	errs := Check("aws:backup/vaultNotifications:VaultNotifications", map[string]any{"backupVaultEvents": []any{"BACKUP_JOB_DONE"}})
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "PutBackupVaultNotifications") {
-		t.Errorf("deprecated event: %v", errs)
+		t.Errorf("unknown event: %v", errs)
 	}
 	errs = Check("aws:amplify/app:App", map[string]any{"environmentVariables": map[string]any{"AWSX": "1"}, "repository": "https://x"})
 	if len(errs) != 2 {

@@ -64,6 +64,13 @@ var BackupVaultEvents = []string{
 	"RESTORE_JOB_STARTED", "RESTORE_JOB_COMPLETED", "RECOVERY_POINT_MODIFIED",
 	"RECOVERY_POINT_INDEX_COMPLETED", "RECOVERY_POINT_INDEX_DELETED", "RECOVERY_POINT_INDEXING_FAILED",
 	"S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED",
+	"EKS_BACKUP_OBJECT_FAILED", "EKS_RESTORE_OBJECT_FAILED", "EKS_RESTORE_OBJECT_SKIPPED",
+}
+
+// deprecatedBackupVaultEvents are accepted by the API but never sent.
+var deprecatedBackupVaultEvents = []string{
+	"BACKUP_JOB_SUCCESSFUL", "BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "RESTORE_JOB_SUCCESSFUL",
+	"RESTORE_JOB_FAILED", "BACKUP_PLAN_CREATED", "BACKUP_PLAN_MODIFIED",
 }
 
 var (
@@ -156,11 +163,11 @@ var Rules = []Rule{
 		check: oneOf("protocol", "http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose")},
 	{Type: "aws:backup/plan:Plan", Source: "AWS Backup API reference, BackupRuleInput: RuleName ^[a-zA-Z0-9\\-\\_\\.]{1,50}$, ScheduleExpression an hourly-or-rarer cron, Lifecycle.DeleteAfterDays >= 1",
 		check: backupRules},
-	{Type: "aws:backup/vaultNotifications:VaultNotifications", Source: "AWS Backup API reference, PutBackupVaultNotifications.BackupVaultEvents (deprecated events are never sent)",
+	{Type: "aws:backup/vaultNotifications:VaultNotifications", Source: "AWS Backup API reference, PutBackupVaultNotifications.BackupVaultEvents (the BackupVaultEvent enum)",
 		check: func(in map[string]any) error {
 			for _, e := range stringList(in["backupVaultEvents"]) {
-				if !slices.Contains(BackupVaultEvents, e) {
-					return fmt.Errorf("backupVaultEvents: %q is not an event AWS Backup sends", e)
+				if !slices.Contains(BackupVaultEvents, e) && !slices.Contains(deprecatedBackupVaultEvents, e) {
+					return fmt.Errorf("backupVaultEvents: %q is not an AWS Backup vault event", e)
 				}
 			}
 			return nil

@@ -101,11 +101,6 @@ func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true}, nil
 }
 
-// Check returns the inputs unchanged.
-func (s *server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
-}
-
 // Diff reports every changed input and which of them force a replacement
 // in the real provider (replaceKeys).
 func (s *server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
