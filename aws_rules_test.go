@@ -420,3 +420,26 @@ func checkBoundary(t *testing.T, stack, id, region, raw string) {
 		}
 	}
 }
+
+// TestExistingNetworkIsUsedInsteadOfANewOne checks tenancy:network: the
+// region it names gets no network of tenancy's, and its clusters use the
+// subnet group and security groups named there.
+func TestExistingNetworkIsUsedInsteadOfANewOne(t *testing.T) {
+	config, secrets := stackConfig(t, "prod")
+	config["tenancy:network"] = `{"us-east-1": {"subnetGroup": "shared-db", "securityGroupIds": ["sg-0123456789abcdef0"]}}`
+	cloud, _, err := run(t, "prod", config, secrets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := byName(cloud.Resources())
+	if r, ok := names["us-east-1-db-vpc"]; ok {
+		t.Errorf("%s created although tenancy:network names one for us-east-1", r.Name)
+	}
+	if _, ok := names["eu-central-1-db-subnets"]; !ok {
+		t.Error("eu-central-1, not in tenancy:network, got no network")
+	}
+	in := awsrules.Plain(names["acme-db"].Inputs)
+	if in["dbSubnetGroupName"] != "shared-db" || fmt.Sprint(in["vpcSecurityGroupIds"]) != "[sg-0123456789abcdef0]" {
+		t.Errorf("acme-db: subnet group %v, security groups %v", in["dbSubnetGroupName"], in["vpcSecurityGroupIds"])
+	}
+}

@@ -98,6 +98,31 @@ func TestBadConfigFailsNamingTenantAndFieldAndRegistersNothing(t *testing.T) {
 			c["tenancy:protect"] = "sometimes"
 			return ts
 		}, []string{`protect: "sometimes" is not true or false`}},
+		{"id with --", func(ts []map[string]any, _ map[string]string) []map[string]any {
+			tenantNamed(ts, "hooli")["id"] = "hooli--eu"
+			return ts
+		}, []string{`tenant "hooli--eu": id: "hooli--eu" must match`}},
+		{"minor engine version", func(ts []map[string]any, _ map[string]string) []map[string]any {
+			tenantNamed(ts, "acme")["database"].(map[string]any)["engineVersion"] = "16.6"
+			return ts
+		}, []string{`tenant "acme": database.engineVersion: "16.6" must be a major version`}},
+		{"network in an unknown region", func(ts []map[string]any, c map[string]string) []map[string]any {
+			c["tenancy:network"] = `{"moon-1": {"subnetGroup": "db", "securityGroupIds": ["sg-0123456789abcdef0"]}}`
+			return ts
+		}, []string{`network.moon-1: "moon-1" does not offer Amplify Hosting`}},
+		{"network without security group", func(ts []map[string]any, c map[string]string) []map[string]any {
+			c["tenancy:network"] = `{"us-east-1": {"subnetGroup": "default"}}`
+			return ts
+		}, []string{`network.us-east-1.subnetGroup: aws:rds/subnetGroup:SubnetGroup name: "default" is reserved`,
+			`network.us-east-1.securityGroupIds: is required`}},
+		{"network with a misspelt key", func(ts []map[string]any, c map[string]string) []map[string]any {
+			c["tenancy:network"] = `{"us-east-1": {"subnetGroup": "db", "securityGroups": ["sg-01234567"]}}`
+			return ts
+		}, []string{`network.us-east-1.securityGroups: unknown key; did you mean "securityGroupIds"?`}},
+		{"network with a bad security group", func(ts []map[string]any, c map[string]string) []map[string]any {
+			c["tenancy:network"] = `{"us-east-1": {"subnetGroup": "db", "securityGroupIds": ["default"]}}`
+			return ts
+		}, []string{`network.us-east-1.securityGroupIds[0]: "default" is not a security group ID`}},
 		{"every problem at once", func(ts []map[string]any, _ map[string]string) []map[string]any {
 			tenantNamed(ts, "acme")["region"] = "moon-1"
 			tenantNamed(ts, "hooli")["tier"] = "platinum"

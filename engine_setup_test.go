@@ -81,10 +81,19 @@ type engineStack struct {
 	stack auto.Stack
 }
 
-// newEngineStack copies Pulumi.yaml and Pulumi.<name>.yaml into a temp
-// project, creates the stack on a local backend running the program
-// main.go runs, and sets the secrets as secret config, to sentinels.
+// newEngineStack copies Pulumi.yaml and the stack file (a committed one,
+// or a fixture of testdata/stacks) into a temp project, creates the stack
+// on a local backend running the program main.go runs, and sets the
+// secrets as secret config, to sentinels.
 func newEngineStack(t *testing.T, name string) *engineStack {
+	t.Helper()
+	return newEngineStackFrom(t, name, stackPath(name), "")
+}
+
+// newEngineStackFrom is newEngineStack starting from a saved deployment:
+// state is the directory of a file:// backend, and stackFile the stack file
+// that deployed it (its encryption salt decrypts the state's secrets).
+func newEngineStackFrom(t *testing.T, name, stackFile, state string) *engineStack {
 	t.Helper()
 	root := t.TempDir()
 	e := &engineStack{t: t, name: name, dir: filepath.Join(root, "project"),
@@ -95,12 +104,17 @@ func newEngineStack(t *testing.T, name string) *engineStack {
 			t.Fatal(err)
 		}
 	}
-	for _, f := range []string{"Pulumi.yaml", "Pulumi." + name + ".yaml"} {
-		data, err := os.ReadFile(f)
+	if state != "" {
+		if err := os.CopyFS(e.state, os.DirFS(state)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for src, dst := range map[string]string{"Pulumi.yaml": "Pulumi.yaml", stackFile: "Pulumi." + name + ".yaml"} {
+		data, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(e.dir, f), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(e.dir, dst), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -86,11 +86,15 @@ func TestEngineDev(t *testing.T) {
 		}
 		for id, v := range tenants {
 			entry, _ := v.(map[string]any)
-			if got, want := slices.Sorted(maps.Keys(entry)), []string{"appId", "branchUrl", "database", "defaultDomain", "region", "status"}; !slices.Equal(got, want) {
+			if got, want := slices.Sorted(maps.Keys(entry)), []string{"appId", "backup", "branchUrl", "database", "defaultDomain", "region", "status"}; !slices.Equal(got, want) {
 				t.Errorf("tenant %s: keys %v, want %v", id, got, want)
 			}
 			db, _ := entry["database"].(map[string]any)
-			if got, want := slices.Sorted(maps.Keys(db)), []string{"arn", "engine", "name"}; !slices.Equal(got, want) {
+			want := []string{"arn", "engine", "name"}
+			if db["engine"] == "aurora-postgresql" {
+				want = []string{"arn", "engine", "engineVersion", "name"}
+			}
+			if got := slices.Sorted(maps.Keys(db)); !slices.Equal(got, want) {
 				t.Errorf("tenant %s: database keys %v, want %v", id, got, want)
 			}
 			for _, v := range []any{entry["region"], entry["status"], entry["appId"], entry["defaultDomain"], entry["branchUrl"], db["engine"], db["name"], db["arn"]} {

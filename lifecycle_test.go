@@ -71,6 +71,20 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			a["id"], a["formerIds"], a["region"] = "acme-corp", []string{"acme"}, "us-east-2"
 			return ts
 		}, `tenant "acme-corp": region: changing "us-east-1" to "us-east-2"`},
+		{"major upgrade refused", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "acme")["database"].(map[string]any)["engineVersion"] = "17"
+			return ts
+		}, `tenant "acme": database.engineVersion: 16 -> 17 is a major version upgrade`},
+		{"major upgrade allowed", func(ts []map[string]any) []map[string]any {
+			db := tenantNamed(ts, "acme")["database"].(map[string]any)
+			db["engineVersion"], db["allowMajorVersionUpgrade"] = "17", true
+			return ts
+		}, ""},
+		{"downgrade refused even when allowed", func(ts []map[string]any) []map[string]any {
+			db := tenantNamed(ts, "acme")["database"].(map[string]any)
+			db["engineVersion"], db["allowMajorVersionUpgrade"] = "15", true
+			return ts
+		}, `tenant "acme": database.engineVersion: 16 -> 15 is a downgrade`},
 		{"backup removal refused", func(ts []map[string]any) []map[string]any {
 			delete(tenantNamed(ts, "globex"), "backup")
 			return ts

@@ -74,18 +74,26 @@ func deployFleet(ctx *pulumi.Context) (pulumi.Map, error) {
 		if err != nil {
 			return nil, err
 		}
-		outputs[t.ID] = tenantOutput(ts)
+		outputs[t.ID] = tenantOutput(ts, &args)
 	}
 	return outputs, nil
 }
 
-// regionNetworks creates one network per region that has an Aurora
-// tenant, shared by that region's clusters the way the provider is.
+// regionNetworks gives each region that has an Aurora tenant one network,
+// shared by that region's clusters the way the provider is: the one
+// tenancy:network names, or a private network of its own.
 func regionNetworks(ctx *pulumi.Context, fleet *stackconfig.Fleet, providers map[string]*aws.Provider) (map[string]*tenant.Network, error) {
 	networks := map[string]*tenant.Network{}
 	for _, t := range fleet.Tenants {
 		region := t.Args.Region
 		if t.Args.Database.Engine != tenant.EngineAuroraPostgreSQL || networks[region] != nil {
+			continue
+		}
+		if existing, ok := fleet.Networks[region]; ok {
+			networks[region] = &tenant.Network{
+				SubnetGroupName:  pulumi.String(existing.SubnetGroup),
+				SecurityGroupIDs: pulumi.ToStringArray(existing.SecurityGroupIDs),
+			}
 			continue
 		}
 		n, err := tenant.NewRegionNetwork(ctx, region, providers[region])
@@ -108,9 +116,17 @@ func renamedFrom(formerIDs []string) pulumi.ResourceOption {
 }
 
 // tenantOutput is one entry of the "tenants" stack output. region,
-// database.engine and backup are read back on the next run to refuse moves
-// and unconfirmed backup removals.
-func tenantOutput(ts *tenant.TenantStack) pulumi.Map {
+// database.engine, database.engineVersion and backup are read back on the
+// next run to refuse moves, unconfirmed upgrades and backup removals.
+func tenantOutput(ts *tenant.TenantStack, args *tenant.TenantStackArgs) pulumi.Map {
+	db := pulumi.Map{
+		"engine": pulumi.String(string(ts.DatabaseEngine)),
+		"name":   ts.DatabaseName,
+		"arn":    ts.DatabaseArn,
+	}
+	if v := args.Database.EngineVersion; v != "" {
+		db["engineVersion"] = pulumi.String(v)
+	}
 	return pulumi.Map{
 		"region":        pulumi.String(ts.Region),
 		"status":        pulumi.String(string(ts.Status)),
@@ -118,10 +134,6 @@ func tenantOutput(ts *tenant.TenantStack) pulumi.Map {
 		"appId":         ts.AppID,
 		"defaultDomain": ts.DefaultDomain,
 		"branchUrl":     ts.BranchURL,
-		"database": pulumi.Map{
-			"engine": pulumi.String(string(ts.DatabaseEngine)),
-			"name":   ts.DatabaseName,
-			"arn":    ts.DatabaseArn,
-		},
+		"database":      db,
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -21,6 +22,9 @@ type Previous struct {
 	Region string
 	// Engine is its database engine.
 	Engine string
+	// EngineVersion is its Aurora major version; empty for DynamoDB and for
+	// deployments made before the output had it.
+	EngineVersion string
 	// Status is its lifecycle status.
 	Status string
 	// Backup reports whether the tenant had an AWS Backup plan (backup:).
@@ -75,7 +79,34 @@ func checkMove(t stackconfig.Tenant, before Previous) []error {
 				"Migrate the data first, then confirm with confirmMove: %s on this tenant (README: Moving a tenant)",
 			c.from, c.to, c.from, c.from)})
 	}
+	if err := checkUpgrade(t, before); err != nil {
+		errs = append(errs, err)
+	}
 	return errs
+}
+
+// checkUpgrade refuses an Aurora major version change that the cluster
+// would silently ignore (the program ignores engineVersion unless
+// allowMajorVersionUpgrade is set) or that AWS cannot do (a downgrade).
+func checkUpgrade(t stackconfig.Tenant, before Previous) error {
+	d := t.Args.Database
+	from, to := before.EngineVersion, d.EngineVersion
+	if from == "" || from == to || before.Engine != string(d.Engine) {
+		return nil
+	}
+	fail := func(format string, v ...any) error {
+		return &tenant.FieldError{Tenant: t.ID, Field: "database.engineVersion", Err: fmt.Errorf(format, v...)}
+	}
+	f, errFrom := strconv.Atoi(from)
+	n, errTo := strconv.Atoi(to)
+	switch {
+	case errFrom == nil && errTo == nil && n < f:
+		return fail("%s -> %s is a downgrade, which Aurora cannot do; restore a snapshot into a new cluster instead (README: Upgrading Aurora)", from, to)
+	case !d.AllowMajorVersionUpgrade:
+		return fail("%s -> %s is a major version upgrade: it restarts the cluster and cannot be undone. "+
+			"Take a snapshot, test the application on %s, then set allowMajorVersionUpgrade: true (README: Upgrading Aurora)", from, to, to)
+	}
+	return nil
 }
 
 // backupRemoved refuses removing the backup plan a tenant was deployed with:

@@ -29,7 +29,7 @@ func ReadPrevious(ctx *pulumi.Context) (map[string]Previous, error) {
 }
 
 // parsePrevious reads the exported map id -> {region, status, backup,
-// database: {engine}}, ignoring anything else it holds. A deployment made
+// database: {engine, engineVersion}}, ignoring anything else it holds. A deployment made
 // before the output had backup reads as without backups, so it never
 // refuses a removal.
 func parsePrevious(v any) map[string]Previous {
@@ -41,8 +41,9 @@ func parsePrevious(v any) map[string]Previous {
 		region, _ := t["region"].(string)
 		status, _ := t["status"].(string)
 		engine, _ := db["engine"].(string)
+		version, _ := db["engineVersion"].(string)
 		backup, _ := t["backup"].(bool)
-		out[id] = Previous{Region: region, Engine: engine, Status: status, Backup: backup}
+		out[id] = Previous{Region: region, Engine: engine, EngineVersion: version, Status: status, Backup: backup}
 	}
 	return out
 }

@@ -56,6 +56,9 @@ type Fleet struct {
 	// MovedOut are IDs of tenants whose resources `pulumi state move` has
 	// taken to another stack (tenancy:movedOut); this stack may let them go.
 	MovedOut []string
+	// Networks are the existing networks new Aurora clusters use, by region
+	// (tenancy:network); a region without one gets a network of its own.
+	Networks map[string]Network
 }
 
 // Tenant is one tenant of a fleet.
@@ -136,6 +139,8 @@ func Parse(src Source) (*Fleet, error) {
 	fleet.Quotas, problems = parseQuotas(src)
 	errs = append(errs, problems...)
 	fleet.MovedOut, problems = parseMovedOut(src)
+	errs = append(errs, problems...)
+	fleet.Networks, problems = parseNetworks(src)
 	errs = append(errs, problems...)
 
 	secret := func(key string, needed bool) pulumi.StringInput {
@@ -287,13 +292,14 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		Domain:               e.Domain,
 		Protect:              s.protect,
 		Database: tenant.DatabaseArgs{
-			Engine:              tenant.DatabaseEngine(e.Database.Engine),
-			MinCapacity:         e.Database.MinCapacity,
-			MaxCapacity:         e.Database.MaxCapacity,
-			InstanceClass:       e.Database.InstanceClass,
-			Instances:           e.Database.Instances,
-			BackupRetentionDays: e.Database.BackupRetentionDays,
-			EngineVersion:       e.Database.EngineVersion,
+			Engine:                   tenant.DatabaseEngine(e.Database.Engine),
+			MinCapacity:              e.Database.MinCapacity,
+			MaxCapacity:              e.Database.MaxCapacity,
+			InstanceClass:            e.Database.InstanceClass,
+			Instances:                e.Database.Instances,
+			BackupRetentionDays:      e.Database.BackupRetentionDays,
+			EngineVersion:            e.Database.EngineVersion,
+			AllowMajorVersionUpgrade: e.Database.AllowMajorVersionUpgrade,
 		},
 	}
 	if e.Branch != "" {

@@ -20,11 +20,12 @@ const (
 	KeyRegions           = "regions"
 	KeyQuotas            = "quotas"
 	KeyMovedOut          = "movedOut"
+	KeyNetwork           = "network"
 )
 
 // stackKeys are every key a stack file may set under "tenancy:".
 var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
-	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut}
+	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork}
 
 // secretKeys are the keys that must be set with `pulumi config set --secret`.
 var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
@@ -56,6 +57,8 @@ type databaseEntry struct {
 	Instances           int     `json:"instances"`
 	BackupRetentionDays int     `json:"backupRetentionDays"`
 	EngineVersion       string  `json:"engineVersion"`
+	// AllowMajorVersionUpgrade lets an engineVersion change upgrade.
+	AllowMajorVersionUpgrade bool `json:"allowMajorVersionUpgrade"`
 }
 
 type backupEntry struct {

@@ -18,6 +18,8 @@ const (
 	defaultEngine    = string(tenant.EngineDynamoDB)
 	defaultStatus    = string(tenant.StatusActive)
 	defaultInstances = 1
+	// defaultEngineVersion is tenant.DatabaseArgs' default major version.
+	defaultEngineVersion = "16"
 )
 
 func or(v, def string) string {
@@ -59,6 +61,10 @@ func tenantRisks(id string, old, cur entry) []Risk {
 	}
 	if hasBackup(old) && !hasBackup(cur) {
 		add("backup", "removed: the tenant's AWS Backup plan and selection are deleted, so its database is no longer backed up; the recovery points already in the vault stay only until their retention ends (the program refuses the edit until confirmBackupRemoval: true, README: Removing a tenant's backups)")
+	}
+	if from, to := or(old.fields["database.engineVersion"], defaultEngineVersion), or(cur.fields["database.engineVersion"], defaultEngineVersion); from != to &&
+		or(cur.fields["database.engine"], defaultEngine) == string(tenant.EngineAuroraPostgreSQL) {
+		add("database.engineVersion", "%s -> %s: a major version change restarts the cluster and cannot be undone (no downgrade); take a snapshot first. The program refuses it until allowMajorVersionUpgrade: true, README: Upgrading Aurora", from, to)
 	}
 	if from, to := instances(old), instances(cur); to < from && or(cur.fields["database.engine"], defaultEngine) == string(tenant.EngineAuroraPostgreSQL) {
 		var gone []string

@@ -54,6 +54,8 @@ func TestCompare(t *testing.T) {
 		{name: "regions narrowed", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n"}}, risks: []string{"globex/regions", "umbrella/regions"}},
 		{name: "regions narrowed, handed over", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n  tenancy:movedOut: [globex, umbrella]\n"}}},
 		{name: "regions widened", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2, eu-central-1, eu-west-1]\n"}}},
+		{name: "major upgrade", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n", "        instanceClass: db.r6g.large\n        engineVersion: \"17\"\n        allowMajorVersionUpgrade: true\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/database.engineVersion"}},
+		{name: "default version spelt out", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n", "        instanceClass: db.r6g.large\n        engineVersion: \"16\"\n"}}, changed: []string{"umbrella"}},
 		{name: "backup removed", stack: "prod", edits: []edit{{globexBackup, ""}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
 		{name: "backup removed, confirmed", stack: "prod", edits: []edit{{globexBackup, "      confirmBackupRemoval: true\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
 		{name: "backup set to null", stack: "prod", edits: []edit{{globexBackup, "      backup: null\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
