@@ -174,7 +174,11 @@ var Rules = []Rule{
 		}},
 	{Type: "aws:rds/subnetGroup:SubnetGroup", Source: "RDS User Guide, Working with a DB instance in a VPC: a DB subnet group has subnets in at least two Availability Zones",
 		check: func(in map[string]any) error {
-			if n := len(stringList(in["subnetIds"])); n < 2 {
+			ids, known := in["subnetIds"].([]any)
+			if !known && in["subnetIds"] != nil {
+				return nil
+			}
+			if n := len(ids); n < 2 {
 				return fmt.Errorf("subnetIds has %d subnets; at least 2, in two Availability Zones", n)
 			}
 			return nil
