@@ -87,9 +87,12 @@ func TestLongNamesAreFittedAndShortOnesKept(t *testing.T) {
 // that its app's variables and tenantConfig.database name its own table or
 // cluster and secret, in its region, and no other tenant's.
 func TestAppVariablesNameItsOwnData(t *testing.T) {
+	clouds := map[string]*mockcloud.Cloud{"generated-60": runFleet(t, 60)}
 	for _, stack := range awsStacks {
+		clouds[stack], _ = runStack(t, stack)
+	}
+	for stack, cloud := range clouds {
 		t.Run(stack, func(t *testing.T) {
-			cloud, _ := runStack(t, stack)
 			rs := cloud.Resources()
 			apps := 0
 			for _, app := range rs {

@@ -6,8 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
-// Two tenants of one region share one aws provider; each gets its own key,
-// database and Amplify app in that region.
+// Two tenants of one region share one aws provider and one network for
+// their Aurora clusters; each gets its own key, cluster and Amplify app in
+// that region.
 func ExampleNewTenantStack() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		// TrySecret, not RequireSecret: a missing value is an error, never a panic.
@@ -16,6 +17,10 @@ func ExampleNewTenantStack() {
 			return err
 		}
 		provider, err := tenant.NewRegionProvider(ctx, "eu-central-1")
+		if err != nil {
+			return err
+		}
+		network, err := tenant.NewRegionNetwork(ctx, "eu-central-1", provider)
 		if err != nil {
 			return err
 		}
@@ -34,6 +39,7 @@ func ExampleNewTenantStack() {
 				},
 				Protect:  true,
 				Provider: provider,
+				Network:  network,
 			})
 			if err != nil {
 				return err
