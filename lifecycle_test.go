@@ -146,14 +146,8 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			config, secrets := stackConfig(t, "prod")
 			editTenants(t, config, c.edit)
 			cloud, _, err := run(t, "prod", config, secrets, previous)
-			if c.wantErr == "" {
-				if err != nil {
-					t.Fatalf("want success, got %v", err)
-				}
+			if !wantOutcome(t, err, c.wantErr) {
 				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-				t.Fatalf("want error containing %q, got %v", c.wantErr, err)
 			}
 			if !strings.Contains(err.Error(), "README") {
 				t.Errorf("error does not point to the documented path: %v", err)
@@ -191,17 +185,25 @@ func TestBackupRemovalAgainstOlderOrBackuplessDeployments(t *testing.T) {
 				return ts
 			})
 			_, _, err := run(t, "prod", config, secrets, previous)
-			if c.wantErr == "" {
-				if err != nil {
-					t.Fatalf("want success, got %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-				t.Fatalf("want error containing %q, got %v", c.wantErr, err)
-			}
+			wantOutcome(t, err, c.wantErr)
 		})
 	}
+}
+
+// wantOutcome fails t unless err is nil when wantErr is empty, or contains
+// wantErr; it reports whether the run was refused.
+func wantOutcome(t *testing.T, err error, wantErr string) bool {
+	t.Helper()
+	if wantErr == "" {
+		if err != nil {
+			t.Fatalf("want success, got %v", err)
+		}
+		return false
+	}
+	if err == nil || !strings.Contains(err.Error(), wantErr) {
+		t.Fatalf("want error containing %q, got %v", wantErr, err)
+	}
+	return true
 }
 
 func TestOffboardedTenantMayLeaveConfig(t *testing.T) {

@@ -90,22 +90,17 @@ var Rules = []Rule{
 		check: amplifyVariables},
 	{Type: "aws:amplify/app:App", Source: "Amplify API reference, CreateApp: a repository needs an accessToken or oauthToken",
 		check: func(in map[string]any) error {
-			if present(in, "repository") && !present(in, "accessToken") && !present(in, "oauthToken") {
-				return fmt.Errorf("repository is set without accessToken")
+			if present(in, "oauthToken") {
+				return nil
 			}
-			return nil
+			return pair("repository", nil, "accessToken", nil)(in)
 		}},
 	{Type: "aws:amplify/app:App", Source: "Amplify API reference, CreateApp.iamServiceRoleArn and computeRoleArn: IAM role ARNs, 0-1000 characters",
 		check: arns("iamServiceRoleArn", "computeRoleArn")},
 	{Type: "aws:amplify/branch:Branch", Source: "Amplify API reference, CreateBranch.stage: PRODUCTION | BETA | DEVELOPMENT | EXPERIMENTAL | PULL_REQUEST",
 		check: oneOf("stage", "PRODUCTION", "BETA", "DEVELOPMENT", "EXPERIMENTAL", "PULL_REQUEST")},
 	{Type: "aws:amplify/branch:Branch", Source: "Amplify API reference, CreateBranch: enableBasicAuth needs basicAuthCredentials",
-		check: func(in map[string]any) error {
-			if in["enableBasicAuth"] == true && !present(in, "basicAuthCredentials") {
-				return fmt.Errorf("enableBasicAuth without basicAuthCredentials")
-			}
-			return nil
-		}},
+		check: pair("enableBasicAuth", true, "basicAuthCredentials", nil)},
 	{Type: "aws:amplify/branch:Branch", Source: "Amplify User Guide, Environment variables",
 		check: amplifyVariables},
 	{Type: "aws:rds/cluster:Cluster", Source: "RDS API reference, CreateDBCluster.Engine",
@@ -119,19 +114,9 @@ var Rules = []Rule{
 	{Type: "aws:rds/cluster:Cluster", Source: "RDS API reference, CreateDBCluster.PreferredBackupWindow: hh24:mi-hh24:mi in UTC",
 		check: matches("preferredBackupWindow", backupWindow)},
 	{Type: "aws:rds/cluster:Cluster", Source: "terraform-provider-aws internal/service/rds/cluster.go: final_snapshot_identifier is required when skip_final_snapshot is false",
-		check: func(in map[string]any) error {
-			if in["skipFinalSnapshot"] == false && !present(in, "finalSnapshotIdentifier") {
-				return fmt.Errorf("skipFinalSnapshot is false without finalSnapshotIdentifier")
-			}
-			return nil
-		}},
+		check: pair("skipFinalSnapshot", false, "finalSnapshotIdentifier", nil)},
 	{Type: "aws:rds/cluster:Cluster", Source: "RDS API reference, CreateDBCluster.KmsKeyId: needs StorageEncrypted",
-		check: func(in map[string]any) error {
-			if present(in, "kmsKeyId") && in["storageEncrypted"] != true {
-				return fmt.Errorf("kmsKeyId without storageEncrypted")
-			}
-			return nil
-		}},
+		check: pair("kmsKeyId", nil, "storageEncrypted", true)},
 	{Type: "aws:rds/cluster:Cluster", Source: "Aurora User Guide, Capacity for Aurora Serverless v2: MinCapacity 0-256, MaxCapacity 1-256, steps of 0.5, min <= max",
 		check: serverlessCapacity},
 	{Type: "aws:rds/clusterInstance:ClusterInstance", Source: "RDS API reference, CreateDBInstance.DBInstanceClass: db.serverless or db.<family>.<size>",
@@ -208,6 +193,30 @@ func stringList(v any) []string {
 		}
 	}
 	return out
+}
+
+// pair is the rule that when key has value (nil: any value), needKey must
+// have needValue (nil: be set).
+func pair(key string, value any, needKey string, needValue any) func(map[string]any) error {
+	return func(in map[string]any) error {
+		has := func(k string, want any) bool {
+			if want == nil {
+				return present(in, k)
+			}
+			return in[k] == want
+		}
+		if has(key, value) && !has(needKey, needValue) {
+			return fmt.Errorf("%s %s needs %s %s", key, describe(value), needKey, describe(needValue))
+		}
+		return nil
+	}
+}
+
+func describe(v any) string {
+	if v == nil {
+		return "set"
+	}
+	return fmt.Sprint(v)
 }
 
 func oneOf(k string, allowed ...string) func(map[string]any) error {
