@@ -18,9 +18,17 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // runCLI runs a command as `go run . ARGS` would, with program as the Pulumi
 // program, and returns its exit code and output: stdout, then stderr.
-func runCLI(args ...string) (int, string) {
+func runCLI(args ...string) (int, string) { return runCLIIn("", args...) }
+
+// goldenStacks holds the stack files the golden outputs are made from:
+// copies of the committed ones as they were, so that editing a live stack
+// file (onboarding a tenant) does not rewrite the review gates.
+const goldenStacks = "testdata/stacks/fleet"
+
+// runCLIIn is runCLI with --stack NAME read from dir.
+func runCLIIn(dir string, args ...string) (int, string) {
 	var stdout, stderr bytes.Buffer
-	code := cli.Run(args, cli.Env{Stdout: &stdout, Stderr: &stderr, Program: program})
+	code := cli.Run(args, cli.Env{Stdout: &stdout, Stderr: &stderr, Program: program, Dir: dir})
 	out := stdout.String()
 	if stderr.Len() > 0 {
 		out += "--- stderr ---\n" + stderr.String()
@@ -28,9 +36,9 @@ func runCLI(args ...string) (int, string) {
 	return code, out
 }
 
-// TestCommandsGolden runs every command on both committed stacks, a broken
-// stack and diffs with and without data risk, and compares exit code and
-// output with testdata/golden. Run `go test -run Golden -update` after an
+// TestCommandsGolden runs every command on both fleet fixtures
+// (testdata/stacks/fleet), a broken stack and diffs with and without data
+// risk, and compares exit code and output with testdata/golden. Run `go test -run Golden -update` after an
 // intended change, and read the diff.
 func TestCommandsGolden(t *testing.T) {
 	cases := []struct {
@@ -46,16 +54,16 @@ func TestCommandsGolden(t *testing.T) {
 		{"plan-dev-json", []string{"plan", "--stack", "dev", "--format", "json"}, 0},
 		{"plan-prod-mermaid", []string{"plan", "--stack", "prod", "--format", "mermaid"}, 0},
 		{"plan-bad", []string{"plan", "--file", "testdata/stacks/Pulumi.bad.yaml"}, 1},
-		{"diff-prod-unchanged", []string{"diff", "--stack", "prod", "--base", "Pulumi.prod.yaml"}, 0},
+		{"diff-prod-unchanged", []string{"diff", "--stack", "prod", "--base", goldenStacks + "/Pulumi.prod.yaml"}, 0},
 		{"diff-prod-safe", []string{"diff", "--stack", "prod", "--base", "testdata/stacks/prod-base-safe.yaml"}, 0},
 		{"diff-prod-risky", []string{"diff", "--stack", "prod", "--base", "testdata/stacks/prod-base-risky.yaml"}, 2},
 		{"diff-prod-risky-markdown", []string{"diff", "--stack", "prod", "--base", "testdata/stacks/prod-base-risky.yaml", "--format", "markdown"}, 2},
-		{"diff-dev-unchanged", []string{"diff", "--stack", "dev", "--base", "Pulumi.dev.yaml"}, 0},
-		{"diff-dev-from-prod", []string{"diff", "--stack", "dev", "--base", "Pulumi.prod.yaml"}, 2},
+		{"diff-dev-unchanged", []string{"diff", "--stack", "dev", "--base", goldenStacks + "/Pulumi.dev.yaml"}, 0},
+		{"diff-dev-from-prod", []string{"diff", "--stack", "dev", "--base", goldenStacks + "/Pulumi.prod.yaml"}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {
-			code, out := runCLI(c.args...)
+			code, out := runCLIIn(goldenStacks, c.args...)
 			if code != c.code {
 				t.Errorf("exit code %d, want %d\n%s", code, c.code, out)
 			}

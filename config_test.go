@@ -88,8 +88,8 @@ func TestBadConfigFailsNamingTenantAndFieldAndRegistersNothing(t *testing.T) {
 			return ts
 		}, []string{`tenant "tenants[4]": id: "" must match`}},
 		{"tenant not an object", func(ts []map[string]any, _ map[string]string) []map[string]any {
-			return append(ts, nil)
-		}, []string{`tenant "tenants[5]": must be an object`}},
+			return append([]map[string]any{nil}, ts...)
+		}, []string{`tenant "tenants[0]": must be an object`}},
 		{"missing access token", func(ts []map[string]any, c map[string]string) []map[string]any {
 			delete(c, "tenancy:accessToken")
 			return ts

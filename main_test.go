@@ -3,11 +3,14 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
@@ -16,8 +19,7 @@ var childTypes = map[string]string{
 	"key":                  "aws:kms/key:Key",
 	"db":                   "", // table or cluster, by engine
 	"db-password":          "random:index/randomPassword:RandomPassword",
-	"db-1":                 "aws:rds/clusterInstance:ClusterInstance",
-	"db-2":                 "aws:rds/clusterInstance:ClusterInstance",
+	"suspended-password":   "random:index/randomPassword:RandomPassword",
 	"db-secret":            "aws:secretsmanager/secret:Secret",
 	"db-secret-value":      "aws:secretsmanager/secretVersion:SecretVersion",
 	"compute":              "aws:iam/role:Role",
@@ -42,45 +44,76 @@ var childTypes = map[string]string{
 	"db-final-snapshot":    "random:index/randomId:RandomId",
 }
 
-var (
-	service     = []string{"service", "service-boundary", "service-backend"}
-	site        = concat([]string{"compute", "compute-data", "app", "main"}, service)
-	staticSite  = concat([]string{"app", "main"}, service)
-	dynamo      = []string{"key", "db"}
-	aurora1     = []string{"key", "db-password", "db", "db-1", "db-secret", "db-secret-value", "db-final-snapshot"}
-	aurora2     = append(slices.Clone(aurora1), "db-2")
-	backup      = []string{"backup-vault", "backup-plan", "backup-role", "backup-access", "backup-selection", "restore-role", "restore-access"}
-	backupEmail = append(slices.Clone(backup), "backup-events", "backup-events-policy", "backup-notifications", "backup-email")
-)
+// expectation is what one tenant of a stack must get, computed from the
+// tenant's parsed args rather than written down per stack, so a tenant added
+// to a stack file is checked without editing the tests.
+type expectation struct {
+	region, engine, branch string
+	children               []string
+}
 
-func concat(parts ...[]string) []string { return slices.Concat(parts...) }
+// expectations parses a stack file as the program does and returns, per
+// tenant, its region, engine and exactly the children it must get.
+func expectations(t testing.TB, stack string) map[string]expectation {
+	t.Helper()
+	out := map[string]expectation{}
+	for _, tn := range parsedFleet(t, stack).Tenants {
+		out[tn.ID] = expectation{region: tn.Args.Region, engine: string(tn.Args.Database.Engine), branch: tn.Args.Branch, children: childrenOf(tn.Args)}
+	}
+	return out
+}
 
-// expected lists, per stack and tenant, the region, engine and exactly the
-// children the tenant gets (besides its component).
-var expected = map[string]map[string]struct {
-	region, engine string
-	children       []string
-}{
-	"dev": {
-		"acme":     {"us-east-1", "aurora-postgresql", concat(aurora1, site)},
-		"globex":   {"eu-central-1", "dynamodb", concat(dynamo, site)},
-		"initech":  {"ap-southeast-2", "dynamodb", concat(dynamo, staticSite)},
-		"umbrella": {"eu-central-1", "aurora-postgresql", concat(aurora1, site)},
-		"hooli":    {"us-west-2", "dynamodb", concat(dynamo, site, []string{"domain"})},
-	},
-	"prod": {
-		"acme":     {"us-east-1", "aurora-postgresql", concat(aurora2, backupEmail, site, []string{"domain"})},
-		"globex":   {"eu-central-1", "dynamodb", concat(dynamo, backup, site, []string{"domain"})},
-		"initech":  {"ap-southeast-2", "dynamodb", concat(dynamo, staticSite)},
-		"umbrella": {"eu-central-1", "aurora-postgresql", concat(aurora2, backupEmail, site)},
-		"hooli":    {"us-west-2", "dynamodb", concat(dynamo, site, []string{"domain"})},
-	},
+// parsedFleet parses a stack file as the offline commands do.
+func parsedFleet(t testing.TB, stack string) *stackconfig.Fleet {
+	t.Helper()
+	f, err := stackconfig.ReadFile(stackPath(stack))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := f.Source()
+	src.MissingSecretsAreWarnings = true
+	fleet, err := stackconfig.Parse(src)
+	if err != nil {
+		t.Fatalf("stack %s: %v", stack, err)
+	}
+	return fleet
+}
+
+// childrenOf lists the children a tenant with args a gets, by name suffix.
+func childrenOf(a tenant.TenantStackArgs) []string {
+	children := []string{"key", "db"}
+	if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
+		children = append(children, "db-password", "db-secret", "db-secret-value", "db-final-snapshot")
+		for i := 1; i <= a.Database.Instances; i++ {
+			children = append(children, fmt.Sprintf("db-%d", i))
+		}
+	}
+	if a.Status != tenant.StatusOffboarded {
+		children = append(children, "app", "main", "service", "service-boundary", "service-backend")
+		if a.Platform == tenant.PlatformWebCompute {
+			children = append(children, "compute", "compute-data")
+		}
+		if a.Domain != "" {
+			children = append(children, "domain")
+		}
+		if a.Status == tenant.StatusSuspended && a.BasicAuth == nil {
+			children = append(children, "suspended-password")
+		}
+	}
+	if a.Backup != nil {
+		children = append(children, "backup-vault", "backup-plan", "backup-role", "backup-access", "backup-selection", "restore-role", "restore-access")
+		if a.Backup.NotifyEmail != "" {
+			children = append(children, "backup-events", "backup-events-policy", "backup-notifications", "backup-email")
+		}
+	}
+	return children
 }
 
 func TestEachTenantGetsExactlyItsResources(t *testing.T) {
 	for _, stack := range stackFiles {
 		t.Run(stack, func(t *testing.T) {
 			cloud, _ := runStack(t, stack)
+			expected := map[string]map[string]expectation{stack: expectations(t, stack)}
 			got := map[string][]string{}
 			for _, r := range cloud.Resources() {
 				id := tenantOf(r)
@@ -99,6 +132,9 @@ func TestEachTenantGetsExactlyItsResources(t *testing.T) {
 				}
 				got[id] = append(got[id], suffix)
 				want := childTypes[suffix]
+				if regexp.MustCompile(`^db-[0-9]+$`).MatchString(suffix) {
+					want = "aws:rds/clusterInstance:ClusterInstance"
+				}
 				if suffix == "db" {
 					want = map[string]string{"dynamodb": "aws:dynamodb/table:Table", "aurora-postgresql": "aws:rds/cluster:Cluster"}[expected[stack][id].engine]
 				}
@@ -122,6 +158,7 @@ func TestEveryTenantResourceUsesItsRegionsProvider(t *testing.T) {
 	for _, stack := range stackFiles {
 		t.Run(stack, func(t *testing.T) {
 			cloud, _ := runStack(t, stack)
+			expected := map[string]map[string]expectation{stack: expectations(t, stack)}
 			for _, r := range cloud.Resources() {
 				id := tenantOf(r)
 				if id == "" || !r.Custom || strings.HasPrefix(r.Type, "random:") {
@@ -144,7 +181,7 @@ func TestOneProviderPerRegionAndUniqueURNs(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			cloud, _ := runStack(t, stack)
 			regions := map[string]bool{}
-			for _, e := range expected[stack] {
+			for _, e := range expectations(t, stack) {
 				regions[e.region] = true
 			}
 			seen := map[string]bool{}
@@ -214,6 +251,7 @@ func TestTenantConfigIsJSONWithNameAndRegion(t *testing.T) {
 	for _, stack := range stackFiles {
 		t.Run(stack, func(t *testing.T) {
 			cloud, _ := runStack(t, stack)
+			expected := map[string]map[string]expectation{stack: expectations(t, stack)}
 			apps := 0
 			for _, r := range cloud.Resources() {
 				if r.Type != "aws:amplify/app:App" {
@@ -248,6 +286,7 @@ func TestTenantConfigIsJSONWithNameAndRegion(t *testing.T) {
 
 func TestTenantsOutputShape(t *testing.T) {
 	_, tenants := runStack(t, "dev")
+	expected := map[string]map[string]expectation{"dev": expectations(t, "dev")}
 	if len(tenants) != len(expected["dev"]) {
 		t.Fatalf("tenants output has %d entries, want %d", len(tenants), len(expected["dev"]))
 	}
@@ -266,8 +305,13 @@ func TestTenantsOutputShape(t *testing.T) {
 			t.Errorf("tenants[%s].database.arn %q is not in %s", id, arn, e.region)
 		}
 	}
-	if got := tenants["umbrella"].(map[string]any)["branchUrl"]; got != "https://develop-umbrella.umbrella-app-id.amplifyapp.com" {
-		t.Errorf("umbrella branchUrl %v", got)
+	for id, e := range expected["dev"] {
+		// Amplify serves branch feature/x at feature-x.<default domain>; the
+		// mocks' default domain is <app name>-id.amplifyapp.com.
+		want := "https://" + strings.ReplaceAll(e.branch, "/", "-") + "." + id + "-app-id.amplifyapp.com"
+		if got := tenants[id].(map[string]any)["branchUrl"]; got != want {
+			t.Errorf("%s branchUrl %v, want %s", id, got, want)
+		}
 	}
 }
 
