@@ -1,12 +1,17 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // urns returns the sorted URNs a run registered.
@@ -99,25 +104,41 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestErrorsAndWarningsHoldNoSecret: what the program prints (errors and
-// the warnings it logs) never carries a secret value.
+// TestErrorsAndWarningsHoldNoSecret: what the program prints, errors and
+// the warnings it logs, never carries a secret: neither the secret keys'
+// values (set to sentinels) nor values that look like secrets, nor their
+// base64 forms.
 func TestErrorsAndWarningsHoldNoSecret(t *testing.T) {
 	config, secrets := stackConfig(t, "dev")
-	config["tenancy:protect"] = sentinelToken
+	config["tenancy:quotas"] = `{"amplifyApps": 1}` // a warning
 	editTenants(t, config, func(ts []map[string]any) []map[string]any {
-		tenantNamed(ts, "acme")["region"] = sentinelPassword
-		tenantNamed(ts, "globex")["environment"] = map[string]any{"API_TOKEN": sentinelBasicAuth}
+		// Errors in acme; globex and umbrella share eu-central-1, over the quota.
+		acme := tenantNamed(ts, "acme")
+		acme["region"] = "moon-1"
+		acme["environment"] = map[string]any{"API_TOKEN": sentinelPassword, "DATABASE_URL": "postgres://app:" + sentinelPassword + "@db/app"}
 		return ts
 	})
-	_, _, err := run(t, "dev", config, secrets, nil)
-	if err == nil {
+	var (
+		warnings []string
+		parseErr error
+	)
+	_, err := mockcloud.Run(func(ctx *pulumi.Context) error {
+		fleet, err := stackconfig.Parse(stackconfig.FromContext(ctx))
+		warnings, parseErr = fleet.Warnings, err
+		return err
+	}, mockcloud.Options{Project: "tenancy", Stack: "dev", Config: config, SecretKeys: secrets})
+	if err == nil || parseErr == nil {
 		t.Fatal("want an error")
 	}
-	// The config values echoed are the ones the user typed in plain keys;
-	// the secret keys' values must never be echoed.
-	for _, s := range []string{sentinelBasicAuth} {
-		if strings.Contains(err.Error(), s) {
-			t.Errorf("error echoes the value of a secret-looking variable: %v", err)
+	if len(warnings) == 0 {
+		t.Fatal("want a warning: the quota is exceeded")
+	}
+	printed := append([]string{err.Error()}, warnings...)
+	for _, secret := range []string{sentinelToken, sentinelBasicAuth, sentinelPassword} {
+		for _, form := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret))} {
+			if containsAny(printed, form) {
+				t.Errorf("printed output holds %q:\n%s", form, strings.Join(printed, "\n"))
+			}
 		}
 	}
 }
