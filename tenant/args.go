@@ -3,7 +3,6 @@ package tenant
 import (
 	"errors"
 	"maps"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,8 +15,9 @@ import (
 // and which resources exist; pulumi.StringInput fields are passed through to
 // AWS unchanged and may be secret.
 type TenantStackArgs struct {
-	// DisplayName is the tenant's human-readable name. It can change freely:
-	// no resource name depends on it. Required.
+	// DisplayName is the tenant's human-readable name: one line of
+	// printable text (no control characters), at most 255 characters. It
+	// can change freely: no resource name depends on it. Required.
 	DisplayName string
 	// Region is the AWS region holding the tenant's app and data, one of
 	// AmplifyRegions. It can never change in place. Required.
@@ -30,10 +30,14 @@ type TenantStackArgs struct {
 	Tier Tier
 	// Status is the tenant's lifecycle state. Default StatusActive.
 	Status Status
-	// Repository is the HTTPS URL of the shared application repository.
+	// Repository is the HTTPS URL of the shared application repository,
+	// https://<host>/<owner>/<name> (optionally ending in .git), without
+	// credentials, query or fragment: the token goes in AccessToken.
 	// Required.
 	Repository string
-	// Branch is the git branch Amplify builds for this tenant. Required.
+	// Branch is the git branch Amplify builds for this tenant: a name git
+	// accepts (git check-ref-format --branch) of letters, digits and
+	// . _ / -. Required.
 	Branch string
 	// AccessToken is the repository access token. Keep it secret
 	// (pulumi.ToSecret or config.RequireSecret). Required.
@@ -44,7 +48,9 @@ type TenantStackArgs struct {
 	// one in the repository.
 	BuildSpec string
 	// EnvironmentVariables are app-level variables for the build and the SSR
-	// runtime. They are not secret: a name that looks like a secret is refused.
+	// runtime. They are not secret: a name or a value that looks like a
+	// secret is refused, and so are names tenancy or Amplify reserve, in any
+	// case (tenantConfig, TENANCY_*, AWS*, AMPLIFY_*). See variable_rules.go.
 	EnvironmentVariables map[string]string
 	// Database chooses and sizes the tenant's database.
 	Database DatabaseArgs
@@ -115,12 +121,10 @@ func ValidateID(id string) error {
 var (
 	// envNamePattern: a letter first, single hyphens, no trailing one, since
 	// the environment goes into RDS snapshot identifiers.
-	envNamePattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
-	branchPattern     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
-	variablePattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
-	secretNamePattern = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL)`)
-	domainPattern     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	userPattern       = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	envNamePattern  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+	variablePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
+	domainPattern   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	userPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 )
 
 // TenantConfigVariable is the app environment variable that carries the
@@ -128,7 +132,8 @@ var (
 const TenantConfigVariable = "tenantConfig"
 
 // reservedVariablePrefix starts the names of the variables tenancy sets on
-// the app and branch (the data contract); users may not set them.
+// the app and branch (the data contract); users may not set them, in any
+// case (see reservedVariable).
 const reservedVariablePrefix = "TENANCY_"
 
 // WithDefaults returns a copy of the args with every default filled in:
@@ -157,10 +162,8 @@ func (a *TenantStackArgs) Validate() error {
 	var errs []error
 	add := func(field, format string, v ...any) { errs = append(errs, fieldErrorf(field, format, v...)) }
 
-	if strings.TrimSpace(d.DisplayName) == "" {
-		add("name", "is required")
-	} else if len(d.DisplayName) > 255 {
-		add("name", "is %d characters long; Amplify allows 255", len(d.DisplayName))
+	if p := displayNameProblem(d.DisplayName); p != "" {
+		add("name", "%s", p)
 	}
 	switch {
 	case d.Region == "":
@@ -177,11 +180,11 @@ func (a *TenantStackArgs) Validate() error {
 	if !slices.Contains([]Status{StatusActive, StatusSuspended, StatusOffboarded}, d.Status) {
 		add("status", "%q is not one of active, suspended, offboarded", d.Status)
 	}
-	if u, err := url.Parse(d.Repository); err != nil || u.Scheme != "https" || u.Host == "" {
-		add("repository", "%q must be an https:// repository URL", d.Repository)
+	if p := repositoryProblem(d.Repository); p != "" {
+		add("repository", "%s", p)
 	}
-	if !branchPattern.MatchString(d.Branch) || strings.Contains(d.Branch, "..") {
-		add("branch", "%q is not a valid git branch name", d.Branch)
+	if p := branchProblem(d.Branch); p != "" {
+		add("branch", "%q is not a valid git branch name: %s", d.Branch, p)
 	}
 	if d.AccessToken == nil {
 		add("accessToken", "is required (set it with: pulumi config set --secret accessToken ...)")
@@ -189,19 +192,12 @@ func (a *TenantStackArgs) Validate() error {
 	if d.Platform != PlatformWeb && d.Platform != PlatformWebCompute {
 		add("platform", "%q is not one of WEB, WEB_COMPUTE", d.Platform)
 	}
+	if kind := secretValue(d.BuildSpec); kind != "" {
+		add("buildSpec", "holds what looks like a secret (%s); the build specification is stored in plain text, so read secrets from AWS Secrets Manager in the build instead", kind)
+	}
 	for _, k := range slices.Sorted(maps.Keys(d.EnvironmentVariables)) {
-		field := "environment." + k
-		switch {
-		case k == TenantConfigVariable:
-			add(field, "is set by tenancy itself and cannot be overridden")
-		case !variablePattern.MatchString(k):
-			add(field, "is not a valid environment variable name")
-		case strings.HasPrefix(k, "AMPLIFY_") || strings.HasPrefix(strings.ToUpper(k), "AWS"):
-			add(field, "uses a prefix reserved by Amplify (AWS, AMPLIFY_)")
-		case strings.HasPrefix(k, reservedVariablePrefix):
-			add(field, "uses the prefix %s, which tenancy sets itself", reservedVariablePrefix)
-		case secretNamePattern.MatchString(k):
-			add(field, "looks like a secret; environment variables are stored in plain text, so keep secrets in AWS Secrets Manager instead")
+		if p := variableProblem(k, d.EnvironmentVariables[k]); p != "" {
+			add("environment."+k, "%s", p)
 		}
 	}
 	if d.Domain != "" && (len(d.Domain) > 253 || !domainPattern.MatchString(d.Domain)) {

@@ -3,7 +3,8 @@ package tenant
 import (
 	"math"
 	"regexp"
-	"strings"
+
+	"github.com/amplify-tenancy/tenancy/internal/awsrules"
 )
 
 // DatabaseEngine selects the kind of database a tenant gets.
@@ -108,11 +109,12 @@ func (d DatabaseArgs) problems() []error {
 		add("engine", "%q is not one of dynamodb, aurora-postgresql", d.Engine)
 		return errs
 	}
+	classErr := awsrules.CheckInstanceClass(d.InstanceClass)
 	switch {
 	case d.Serverless():
 		errs = append(errs, d.capacityProblems()...)
-	case !strings.HasPrefix(d.InstanceClass, "db."):
-		add("instanceClass", "%q must be db.serverless or a provisioned class such as db.r6g.large", d.InstanceClass)
+	case classErr != nil:
+		add("instanceClass", "%w", classErr)
 	case d.MinCapacity != 0 || d.MaxCapacity != 0:
 		add("minCapacity", "capacity in ACUs applies to db.serverless only, not to instance class %q", d.InstanceClass)
 	}

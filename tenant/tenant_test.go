@@ -95,6 +95,21 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"backup email", "backup.notifyEmail", func(a *TenantStackArgs) {
 			a.Backup = &BackupArgs{Schedule: "cron(0 3 * * ? *)", RetentionDays: 7, NotifyEmail: "ops"}
 		}},
+		{"short password name", "environment.DB_PASS", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"DB_PASS": "x"}
+		}},
+		{"password in a URL", "environment.DATABASE_URL", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"DATABASE_URL": "postgres://user:pass@host/db"}
+		}},
+		{"tenantConfig in another case", "environment.TENANTCONFIG", func(a *TenantStackArgs) {
+			a.EnvironmentVariables = map[string]string{"TENANTCONFIG": "{}"}
+		}},
+		{"branch git refuses", "branch", func(a *TenantStackArgs) { a.Branch = "feature/.x" }},
+		{"newline in name", "name", func(a *TenantStackArgs) { a.DisplayName = "Acme\nCorp" }},
+		{"credentials in repository", "repository", func(a *TenantStackArgs) { a.Repository = "https://u:p@github.com/o/r" }},
+		{"instance class without a size", "database.instanceClass", func(a *TenantStackArgs) {
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, InstanceClass: "db."}
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

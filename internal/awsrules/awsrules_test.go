@@ -104,3 +104,30 @@ func TestCheckNamesTheRuleAndSource(t *testing.T) {
 		t.Errorf("final snapshot without a name: %v", errs)
 	}
 }
+
+func TestCheckInstanceClass(t *testing.T) {
+	for class, ok := range map[string]bool{
+		"db.serverless": true, "db.r6g.large": true, "db.t4g.medium": true, "db.x2iedn.24xlarge": true, "db.r5b.8xlarge": true,
+		"db.": false, "db": false, "db.r6g": false, "db.r6g.": false, "db..large": false, "db.large": false, "db.r6g.0": false,
+		"db.r6g.large.x": false, "DB.R6G.LARGE": false, "r6g.large": false,
+	} {
+		if err := CheckInstanceClass(class); (err == nil) != ok {
+			t.Errorf("%q: error %v, want ok %v", class, err, ok)
+		}
+		errs := Check("aws:rds/clusterInstance:ClusterInstance", map[string]any{"instanceClass": class})
+		if (len(errs) == 0) != ok {
+			t.Errorf("Check %q: %v, want ok %v", class, errs, ok)
+		}
+	}
+}
+
+func TestHasAmplifyReservedPrefix(t *testing.T) {
+	for name, reserved := range map[string]bool{
+		"AWS_REGION": true, "aws_region": true, "AwsRegion": true, "AWSREGION": true, "AWS": true,
+		"MY_AWS_REGION": false, "AW": false, "": false, "AMPLIFY_DIFF_DEPLOY": false,
+	} {
+		if got := HasAmplifyReservedPrefix(name); got != reserved {
+			t.Errorf("%q: reserved %v, want %v", name, got, reserved)
+		}
+	}
+}

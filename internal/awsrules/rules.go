@@ -77,7 +77,7 @@ var (
 	backupWindow    = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
 	masterUsername  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
 	engineVersion   = regexp.MustCompile(`^\d+(\.\d+){0,2}$`)
-	instanceClass   = regexp.MustCompile(`^db\.(serverless|[a-z][a-z0-9-]*\.[0-9]*[a-z0-9]+)$`)
+	instanceClass   = regexp.MustCompile(`^db\.(serverless|[a-z]+[0-9]+[a-z0-9-]*\.[0-9]*[a-z]+)$`)
 	arnShape        = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$`)
 	cidrPrefixRange = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/(1[6-9]|2[0-8])$`)
 )
@@ -120,7 +120,14 @@ var Rules = []Rule{
 	{Type: "aws:rds/cluster:Cluster", Source: "Aurora User Guide, Capacity for Aurora Serverless v2: MinCapacity 0-256, MaxCapacity 1-256, steps of 0.5, min <= max",
 		check: serverlessCapacity},
 	{Type: "aws:rds/clusterInstance:ClusterInstance", Source: "RDS API reference, CreateDBInstance.DBInstanceClass: db.serverless or db.<family>.<size>",
-		check: matches("instanceClass", instanceClass)},
+		check: func(in map[string]any) error {
+			if v, ok := in["instanceClass"].(string); ok {
+				if err := CheckInstanceClass(v); err != nil {
+					return fmt.Errorf("instanceClass: %w", err)
+				}
+			}
+			return nil
+		}},
 	{Type: "aws:kms/key:Key", Source: "KMS API reference, ScheduleKeyDeletion.PendingWindowInDays: 7 to 30",
 		check: between("deletionWindowInDays", 7, 30)},
 	{Type: "aws:kms/key:Key", Source: "KMS API reference, CreateKey.Policy: JSON, at most 32768 characters",
@@ -291,12 +298,38 @@ func policyDocument(k string, max int) func(map[string]any) error {
 	}
 }
 
+// CheckInstanceClass checks an Aurora DB instance class: db.serverless or
+// db.<family><generation>[<options>].<size>, such as db.r6g.large or
+// db.x2iedn.24xlarge (RDS API reference, CreateDBInstance.DBInstanceClass;
+// RDS User Guide, "DB instance class types"). The tenant package and the
+// stand-in checks share it.
+func CheckInstanceClass(class string) error {
+	if !instanceClass.MatchString(class) {
+		return fmt.Errorf("%q must be db.serverless or a provisioned class db.<family>.<size> such as db.r6g.large", class)
+	}
+	return nil
+}
+
+// AmplifyReservedVariablePrefix is the prefix Amplify keeps for itself in
+// environment variable names (Amplify User Guide, "Environment variables":
+// "You can't create environment variable names with the AWS prefix"). The
+// guide names no case, so the rule covers every case: AWS_REGION,
+// AWSREGION, aws_region.
+const AmplifyReservedVariablePrefix = "AWS"
+
+// HasAmplifyReservedPrefix reports whether Amplify refuses the environment
+// variable name for starting with AmplifyReservedVariablePrefix, in any case.
+func HasAmplifyReservedPrefix(name string) bool {
+	r, n := []rune(name), len(AmplifyReservedVariablePrefix)
+	return len(r) >= n && strings.EqualFold(string(r[:n]), AmplifyReservedVariablePrefix)
+}
+
 func amplifyVariables(in map[string]any) error {
 	vars, _ := in["environmentVariables"].(map[string]any)
 	for k, v := range vars {
 		s, _ := v.(string)
 		switch {
-		case strings.HasPrefix(strings.ToUpper(k), "AWS"):
+		case HasAmplifyReservedPrefix(k):
 			return fmt.Errorf("environmentVariables: %q uses the reserved AWS prefix", k)
 		case len(k) > amplifyVariableNameMax:
 			return fmt.Errorf("environmentVariables: a name is %d characters; at most %d", len(k), amplifyVariableNameMax)
