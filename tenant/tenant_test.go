@@ -146,10 +146,15 @@ func TestInvalidIDRegistersNothing(t *testing.T) {
 	}
 }
 
+// TestNilArgs: nil args are an error that names the tenant, not a panic,
+// and nothing is registered, the component included.
 func TestNilArgs(t *testing.T) {
-	_, err := runTenant(t, "acme", nil, "")
-	if err == nil {
-		t.Fatal("want an error for nil args")
+	cloud, err := runTenant(t, "acme", nil, "")
+	if err == nil || !strings.Contains(err.Error(), `tenant "acme": args are required`) {
+		t.Fatalf("want the error %q, got %v", `tenant "acme": args are required`, err)
+	}
+	if n := len(cloud.Resources()); n != 0 {
+		t.Errorf("registered %d resources for nil args, want none", n)
 	}
 }
 
