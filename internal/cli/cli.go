@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -86,7 +87,9 @@ type stackFlags struct {
 
 func newFlagSet(name string, env Env, sf *stackFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	// The flag package prints a bad flag's name raw; fail prints its error
+	// escaped instead.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
 	fs.StringVar(&sf.stack, "stack", "", "stack name: reads Pulumi.<stack>.yaml")
 	fs.StringVar(&sf.file, "file", "", "path of a stack file (the stack name comes from --stack or the file name)")
@@ -136,7 +139,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // fail reports err and returns ExitFailed.
 func fail(env Env, err error) int {
 	if !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(env.Stderr, "error: %v\n", err)
+		problem(env.Stderr, "error", err.Error())
 	}
 	return ExitFailed
+}
+
+// problem prints one error or warning on one line. Messages embed values
+// from stack files, arguments and git; stackdiff.Line escapes what is not
+// printable and redacts the credentials of URLs.
+func problem(w io.Writer, kind, msg string) {
+	fmt.Fprintf(w, "%s: %s\n", kind, stackdiff.Line(msg))
 }

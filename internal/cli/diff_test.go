@@ -71,3 +71,35 @@ func TestDiffAgainstAGitRef(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffRefusesAnOptionAsBase: a base that starts with "-" would reach
+// git as an option (--output=FILE writes FILE); diff refuses it, and
+// passes any other base to git after --end-of-options.
+func TestDiffRefusesAnOptionAsBase(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"Pulumi.prod.yaml": stackFile})
+	written := filepath.Join(dir, "written")
+	cases := []struct {
+		name, base, want string
+	}{
+		{"output option", "--output=" + written, `--base "--output=` + written + `" is neither a file nor a git ref: a git ref cannot start with "-"`},
+		{"short option", "-p", `a git ref cannot start with "-"`},
+		{"option with a ref", "--end-of-options", `a git ref cannot start with "-"`},
+		{"ref that is not one", "HEAD --output=" + written, "neither a file nor a git ref"},
+		{"ref with a newline", "HEAD\n--output=" + written, `neither a file nor a git ref`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			code := Run([]string{"diff", "--stack", "prod", "--base", c.base}, Env{Stdout: &out, Stderr: &out, Dir: dir})
+			if code != ExitFailed || !strings.Contains(out.String(), c.want) {
+				t.Errorf("exit %d, want %d; output should contain %q:\n%s", code, ExitFailed, c.want, out.String())
+			}
+			if strings.Count(out.String(), "\n") != 1 {
+				t.Errorf("want the error on one line:\n%s", out.String())
+			}
+			if _, err := os.Stat(written); err == nil {
+				t.Errorf("git wrote %s", written)
+			}
+		})
+	}
+}

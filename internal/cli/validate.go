@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
@@ -31,8 +32,9 @@ func runValidate(args []string, env Env) int {
 	if !ok {
 		return ExitFailed
 	}
+	text := stackdiff.Text
 	fmt.Fprintf(env.Stdout, "%s: ok: stack %s (environment %s), %d tenants in %d regions, %d warnings\n",
-		path, f.Stack, fleet.Environment, len(fleet.Tenants), len(fleet.Regions()), len(fleet.Warnings))
+		text(path), text(f.Stack), text(fleet.Environment), len(fleet.Tenants), len(fleet.Regions()), len(fleet.Warnings))
 	return ExitOK
 }
 
@@ -42,14 +44,14 @@ func runValidate(args []string, env Env) int {
 func check(stderr io.Writer, f *stackconfig.File) (fleet *stackconfig.Fleet, ok bool) {
 	fleet, err := stackconfig.Parse(f.Source())
 	for _, w := range fleet.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
+		problem(stderr, "warning", w)
 	}
 	problems := tenant.Unjoin(err)
 	for _, p := range problems {
-		fmt.Fprintf(stderr, "error: %v\n", p)
+		problem(stderr, "error", p.Error())
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "stack %s: %d problems; the program would stop before creating anything\n", f.Stack, len(problems))
+		fmt.Fprintf(stderr, "stack %s: %d problems; the program would stop before creating anything\n", stackdiff.Text(f.Stack), len(problems))
 		return fleet, false
 	}
 	return fleet, true
@@ -78,7 +80,7 @@ func validateSplit(paths []string, env Env) int {
 		return ExitFailed
 	}
 	for _, p := range tenant.Unjoin(stackconfig.CheckSplit(files)) {
-		fmt.Fprintf(env.Stderr, "error: %v\n", p)
+		problem(env.Stderr, "error", p.Error())
 		ok = false
 	}
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -39,6 +40,13 @@ var reviewInputs = map[string][]string{
 	"aws:sns/topicSubscription:TopicSubscription":     {"protocol", "endpoint"},
 }
 
+// credentials are the review inputs that carry a credential, plain or
+// encoded (basicAuthCredentials is base64 "user:password"): the plan shows
+// them as Secret even when the program forgot to mark them secret.
+var credentials = map[string]bool{
+	"accessToken": true, "masterPassword": true, "secretString": true, "basicAuthCredentials": true,
+}
+
 // keyInputs renders the review inputs of a resource of type typ that it
 // has; an input the program leaves unset is left out.
 func keyInputs(typ string, inputs resource.PropertyMap) map[string]string {
@@ -46,6 +54,9 @@ func keyInputs(typ string, inputs resource.PropertyMap) map[string]string {
 	for _, path := range reviewInputs[typ] {
 		if v, ok := lookup(inputs, strings.Split(path, ".")); ok {
 			out[path] = Render(v)
+			if credentials[path] && out[path] != Computed {
+				out[path] = Secret
+			}
 		}
 	}
 	if len(out) == 0 {
@@ -55,7 +66,8 @@ func keyInputs(typ string, inputs resource.PropertyMap) map[string]string {
 }
 
 // Render shows a property value for review: unknowns as Computed, secrets as
-// Secret, lists and objects inline.
+// Secret, lists and objects inline, the credentials of URLs redacted. It
+// does not escape: each output format does (stackdiff.Text for the table).
 func Render(v resource.PropertyValue) string {
 	switch {
 	case v.IsSecret():
@@ -75,7 +87,7 @@ func Render(v resource.PropertyValue) string {
 		if mockcloud.IsUnknown(v.StringValue()) {
 			return Computed
 		}
-		return v.StringValue()
+		return stackdiff.RedactURLs(v.StringValue())
 	case v.IsBool():
 		return strconv.FormatBool(v.BoolValue())
 	case v.IsNumber():

@@ -5,6 +5,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 )
 
 // drawn are the resources the drawing shows, by type, with the shape and the
@@ -23,6 +25,16 @@ var unsafeID = regexp.MustCompile(`[^A-Za-z0-9]`)
 // nodeID makes a mermaid node ID from a name (mermaid reads "-" as an edge).
 func nodeID(prefix, name string) string { return prefix + "_" + unsafeID.ReplaceAllString(name, "_") }
 
+// labelEscapes are the characters a quoted mermaid label cannot hold as they
+// are, as mermaid's entity codes: a quote ends the label, "<" and ">" are
+// HTML in a label, a backtick starts a markdown label and, where the drawing
+// is pasted into markdown (README), can close its code fence.
+var labelEscapes = strings.NewReplacer("#", "#35;", `"`, "#34;", "<", "#60;", ">", "#62;", "`", "#96;", "&", "#38;")
+
+// label renders a name or value for a mermaid label: on one line
+// (stackdiff.Text), and with labelEscapes.
+func label(v string) string { return labelEscapes.Replace(stackdiff.Text(v)) }
+
 // WriteMermaid draws the plan as a mermaid flowchart: the stack, its
 // regions, their tenants, and each tenant's app (with its branch), database
 // and key; protected resources say so.
@@ -30,25 +42,25 @@ func (p *Plan) WriteMermaid(w io.Writer) error {
 	var b strings.Builder
 	stack := nodeID("stack", p.Stack)
 	fmt.Fprintf(&b, "flowchart LR\n")
-	fmt.Fprintf(&b, "  %s([\"stack %s\"])\n", stack, p.Stack)
+	fmt.Fprintf(&b, "  %s([\"stack %s\"])\n", stack, label(p.Stack))
 	for _, reg := range p.Regions {
 		region := nodeID("region", reg.Name)
-		fmt.Fprintf(&b, "  %s --> %s[\"%s\"]\n", stack, region, reg.Name)
+		fmt.Fprintf(&b, "  %s --> %s[\"%s\"]\n", stack, region, label(reg.Name))
 		for _, t := range reg.Tenants {
 			tn := nodeID("tenant", t.ID)
-			fmt.Fprintf(&b, "  %s --> %s([\"tenant %s\"])\n", region, tn, t.ID)
+			fmt.Fprintf(&b, "  %s --> %s([\"tenant %s\"])\n", region, tn, label(t.ID))
 			app := ""
 			for _, r := range t.Resources {
 				shape, ok := drawn[r.Type]
 				if !ok {
 					continue
 				}
-				label := r.Name + "<br/>" + shape.label
+				text := label(r.Name) + "<br/>" + shape.label
 				if r.Type == "aws:amplify/branch:Branch" {
-					label += " " + r.Inputs["branchName"]
+					text += " " + label(r.Inputs["branchName"])
 				}
 				if r.Protected {
-					label += "<br/>protected"
+					text += "<br/>protected"
 				}
 				// The branch hangs off its app. Build sorts a tenant's
 				// children by name, so <id>-app comes before <id>-main.
@@ -60,7 +72,7 @@ func (p *Plan) WriteMermaid(w io.Writer) error {
 				if r.Type == "aws:amplify/app:App" {
 					app = id
 				}
-				fmt.Fprintf(&b, "  %s --> %s%s%s%s\n", from, id, shape.open, label, shape.close)
+				fmt.Fprintf(&b, "  %s --> %s%s%s%s\n", from, id, shape.open, text, shape.close)
 			}
 		}
 	}

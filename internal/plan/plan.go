@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
@@ -103,7 +104,10 @@ func Build(stack string, warnings []string, cloud *mockcloud.Cloud) *Plan {
 	}
 	tenants := map[string][]Resource{}
 	tenantRegion := map[string]string{}
-	p := &Plan{Stack: stack, Warnings: warnings}
+	p := &Plan{Stack: stack}
+	for _, w := range warnings {
+		p.Warnings = append(p.Warnings, stackdiff.RedactURLs(w))
+	}
 	for _, r := range recorded {
 		id := owner(r, byURN)
 		switch {

@@ -3,32 +3,70 @@ package stackdiff
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
 // Marker starts every markdown report, so a CI step can find and update its
-// own pull-request comment for the stack instead of adding a new one.
-func Marker(stack string) string { return fmt.Sprintf("<!-- tenancy-diff:%s -->", stack) }
+// own pull-request comment for the stack instead of adding a new one. A
+// stack name holds only letters, digits, '-', '_' and '.'; any other byte is
+// percent-encoded, so the name cannot close the comment.
+func Marker(stack string) string { return fmt.Sprintf("<!-- tenancy-diff:%s -->", markerName(stack)) }
+
+func markerName(stack string) string {
+	var b strings.Builder
+	for i := 0; i < len(stack); i++ {
+		switch c := stack[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-' && !strings.HasSuffix(b.String(), "-"), c == '_', c == '.':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// output is how one format escapes the values it prints (escape.go).
+type output struct {
+	// value is a value shown as it is; quoted one shown in quotes; code one
+	// shown as code.
+	value, quoted, code func(string) string
+}
+
+var (
+	textOut = output{
+		value:  Text,
+		quoted: func(v string) string { return strconv.Quote(RedactURLs(v)) },
+		code:   func(v string) string { return "`" + Text(v) + "`" },
+	}
+	markdownOut = output{
+		value:  Markdown,
+		quoted: func(v string) string { return mdEscape(strconv.Quote(RedactURLs(v))) },
+		code:   Code,
+	}
+)
 
 // WriteText writes the report for a terminal. base and current label the
-// two versions (a git ref, a path).
+// two versions (a git ref, a path). Every value from the stack files is
+// escaped (Text): none can start a line or reach the terminal raw.
 func (r *Report) WriteText(w io.Writer, base, current string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stack %s: %s -> %s\n", r.Stack, base, current)
+	stack := Text(r.Stack)
+	fmt.Fprintf(&b, "stack %s: %s -> %s\n", stack, Text(base), Text(current))
 	if r.NewStack {
-		fmt.Fprintf(&b, "the base has no stack file %s: every tenant is new\n", r.Stack)
+		fmt.Fprintf(&b, "the base has no stack file %s: every tenant is new\n", stack)
 	}
 	if r.Empty() {
 		fmt.Fprintf(&b, "no changes\n")
 	}
 	section := func(title string, lines []string) { writeList(&b, "\n"+title+"\n", "  %s\n", lines) }
-	section("stack settings changed", changeLines(r.Settings, ""))
-	section("tenants added", prefixed("+ ", r.Added))
-	section("tenants removed", prefixed("- ", r.Removed))
+	section("stack settings changed", changeLines(textOut, r.Settings, ""))
+	section("tenants added", prefixed(textOut, "+ ", r.Added))
+	section("tenants removed", prefixed(textOut, "- ", r.Removed))
 	var changed []string
 	for _, t := range r.Changed {
-		changed = append(changed, "~ "+t.ID)
-		changed = append(changed, changeLines(t.Changes, "    ")...)
+		changed = append(changed, "~ "+Text(t.ID))
+		changed = append(changed, changeLines(textOut, t.Changes, "    ")...)
 	}
 	section("tenants changed", changed)
 	if len(r.Risks) == 0 {
@@ -36,14 +74,16 @@ func (r *Report) WriteText(w io.Writer, base, current string) error {
 	} else {
 		fmt.Fprintf(&b, "\nDATA RISK (%d): these edits delete or replace tenant data\n", len(r.Risks))
 		for _, risk := range r.Risks {
-			fmt.Fprintf(&b, "  ! %s\n", risk.line())
+			fmt.Fprintf(&b, "  ! %s\n", risk.line(textOut))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// WriteMarkdown writes the report as a pull-request comment.
+// WriteMarkdown writes the report as a pull-request comment. Every value
+// from the stack files is escaped (Markdown, Code): none can start a line,
+// open an HTML comment or a code span, or break the table.
 func (r *Report) WriteMarkdown(w io.Writer, base, current string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", Marker(r.Stack))
@@ -51,8 +91,8 @@ func (r *Report) WriteMarkdown(w io.Writer, base, current string) error {
 	if len(r.Risks) > 0 {
 		verdict = fmt.Sprintf("**DATA RISK: %d** edit(s) delete or replace tenant data", len(r.Risks))
 	}
-	fmt.Fprintf(&b, "### Stack `%s`: %s\n\n", r.Stack, verdict)
-	fmt.Fprintf(&b, "Compared `%s` with `%s`.", base, current)
+	fmt.Fprintf(&b, "### Stack %s: %s\n\n", Code(r.Stack), verdict)
+	fmt.Fprintf(&b, "Compared %s with %s.", Code(base), Code(current))
 	if r.NewStack {
 		fmt.Fprintf(&b, " The stack file is new: every tenant is added.")
 	}
@@ -63,18 +103,23 @@ func (r *Report) WriteMarkdown(w io.Writer, base, current string) error {
 	if len(r.Risks) > 0 {
 		fmt.Fprintf(&b, "\n#### DATA RISK\n\n")
 		for _, risk := range r.Risks {
-			fmt.Fprintf(&b, "- :warning: %s\n", risk.line())
+			fmt.Fprintf(&b, "- :warning: %s\n", risk.line(markdownOut))
 		}
 	}
-	list := func(title string, lines []string) { writeList(&b, "\n#### "+title+"\n\n", "- %s\n", lines) }
-	list("Stack settings changed", changeLines(r.Settings, ""))
-	list("Tenants added", prefixed("", r.Added))
-	list("Tenants removed", prefixed("", r.Removed))
+	list := func(title string, lines []string) {
+		for i, l := range lines {
+			lines[i] = BlockSafe(l)
+		}
+		writeList(&b, "\n#### "+title+"\n\n", "- %s\n", lines)
+	}
+	list("Stack settings changed", changeLines(markdownOut, r.Settings, ""))
+	list("Tenants added", prefixed(markdownOut, "", r.Added))
+	list("Tenants removed", prefixed(markdownOut, "", r.Removed))
 	if len(r.Changed) > 0 {
 		fmt.Fprintf(&b, "\n#### Tenants changed\n\n| tenant | field | base | current |\n|---|---|---|---|\n")
 		for _, t := range r.Changed {
 			for _, c := range t.Changes {
-				fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", t.ID, c.Field, cell(c.From), cell(c.To))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", Markdown(t.ID), Code(c.Field), cell(c.From), cell(c.To))
 			}
 		}
 	}
@@ -82,42 +127,42 @@ func (r *Report) WriteMarkdown(w io.Writer, base, current string) error {
 	return err
 }
 
-func (r Risk) line() string {
+func (r Risk) line(out output) string {
 	if r.Tenant == "" {
-		return fmt.Sprintf("%s: %s", r.Field, r.Reason)
+		return fmt.Sprintf("%s: %s", out.value(r.Field), r.reason(out))
 	}
-	return fmt.Sprintf("tenant %q: %s: %s", r.Tenant, r.Field, r.Reason)
+	return fmt.Sprintf("tenant %s: %s: %s", out.quoted(r.Tenant), out.value(r.Field), r.reason(out))
 }
 
-func changeLines(cs []Change, indent string) []string {
-	out := make([]string, 0, len(cs))
+func changeLines(out output, cs []Change, indent string) []string {
+	lines := make([]string, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, fmt.Sprintf("%s%s: %s -> %s", indent, c.Field, show(c.From), show(c.To)))
+		lines = append(lines, fmt.Sprintf("%s%s: %s -> %s", indent, out.value(c.Field), show(out, c.From), show(out, c.To)))
 	}
-	return out
+	return lines
 }
 
-func show(v string) string {
+func show(out output, v string) string {
 	if v == "" {
 		return "(unset)"
 	}
-	return v
+	return out.value(v)
 }
 
-// cell escapes a value for a markdown table cell.
+// cell renders a value for a markdown table cell.
 func cell(v string) string {
 	if v == "" {
 		return "_(unset)_"
 	}
-	return "`" + strings.ReplaceAll(v, "|", `\|`) + "`"
+	return Code(v)
 }
 
-func prefixed(p string, ids []string) []string {
-	out := make([]string, 0, len(ids))
+func prefixed(out output, p string, ids []string) []string {
+	lines := make([]string, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, p+id)
+		lines = append(lines, p+out.value(id))
 	}
-	return out
+	return lines
 }
 
 // writeList writes heading and then each line in the item format; nothing

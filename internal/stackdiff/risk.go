@@ -39,7 +39,7 @@ func protect(f *stackconfig.File) bool {
 // settingRisks flags stack-wide edits that put every tenant's data at risk.
 func settingRisks(base, current *stackconfig.File, hadTenants bool) []Risk {
 	if hadTenants && protect(base) && !protect(current) {
-		return []Risk{{Field: stackconfig.KeyProtect, Reason: "true -> false: every tenant's key, database and secret lose Pulumi protection, retain-on-delete and AWS deletion protection, so any later removal deletes their data"}}
+		return []Risk{newRisk("", stackconfig.KeyProtect, "true -> false: every tenant's key, database and secret lose Pulumi protection, retain-on-delete and AWS deletion protection, so any later removal deletes their data")}
 	}
 	return nil
 }
@@ -48,7 +48,7 @@ func settingRisks(base, current *stackconfig.File, hadTenants bool) []Risk {
 func tenantRisks(id string, old, cur entry) []Risk {
 	var out []Risk
 	add := func(field, format string, v ...any) {
-		out = append(out, Risk{Tenant: id, Field: field, Reason: fmt.Sprintf(format, v...)})
+		out = append(out, newRisk(id, field, format, v...))
 	}
 	if from, to := old.fields["region"], cur.fields["region"]; from != to {
 		add("region", "%s -> %s: the key and database would be replaced in the new region and the data left behind; data does not move with a config edit (migrate it first; the program refuses the edit until confirmMove: %s, README: Moving a tenant)", from, to, from)
@@ -90,8 +90,8 @@ func handoverRisks(base, current *stackconfig.File, baseTenants, curTenants []en
 		if !still || !deploys(baseRegions, t.fields["region"]) || deploys(curRegions, cur.fields["region"]) || slices.Contains(movedOut, t.id) {
 			continue
 		}
-		out = append(out, Risk{Tenant: t.id, Field: stackconfig.KeyRegions, Reason: fmt.Sprintf(
-			"%s is no longer selected, so this stack stops deploying the tenant and would delete it; move its resources to the stack that takes the region with `pulumi state move`, then list it in movedOut (docs/performance.md)", cur.fields["region"])})
+		out = append(out, newRisk(t.id, stackconfig.KeyRegions,
+			"%s is no longer selected, so this stack stops deploying the tenant and would delete it; move its resources to the stack that takes the region with `pulumi state move`, then list it in movedOut (docs/performance.md)", cur.fields["region"]))
 	}
 	return out
 }
@@ -125,16 +125,15 @@ func instances(e entry) int {
 // removalRisk explains a removed tenant, and when an added tenant looks like
 // the same one under a new ID, how to rename it without losing its data.
 func removalRisk(gone entry, current []entry, base map[string]entry) Risk {
-	reason := "removed from the stack: Pulumi deletes its key, database and secret (protected resources make the update fail instead; offboard with status: offboarded first)"
 	for _, t := range current {
 		if hasID(base, t.id) {
 			continue
 		}
 		// Display names survive an id change; nothing else is as telling.
 		if t.fields["name"] != "" && t.fields["name"] == gone.fields["name"] {
-			reason = fmt.Sprintf("removed, and %q looks like the same tenant under a new id: an id change without formerIds replaces every resource; add `formerIds: [%s]` to %q to rename in place", t.id, gone.id, t.id)
-			break
+			return newRisk(gone.id, "id", "removed, and %s looks like the same tenant under a new id: an id change without formerIds replaces every resource; add %s to %s to rename in place",
+				quoted(t.id), code("formerIds: ["+gone.id+"]"), quoted(t.id))
 		}
 	}
-	return Risk{Tenant: gone.id, Field: "id", Reason: reason}
+	return newRisk(gone.id, "id", "removed from the stack: Pulumi deletes its key, database and secret (protected resources make the update fail instead; offboard with status: offboarded first)")
 }

@@ -39,8 +39,43 @@ type Risk struct {
 	Tenant string
 	// Field is the setting that causes it.
 	Field string
-	// Reason says what would happen to the data, and what to do instead.
+	// Reason says what would happen to the data, and what to do instead, as
+	// text: the values in it are escaped by Text.
 	Reason string
+	// format and args make Reason; each output escapes the args its way.
+	format string
+	args   []any
+}
+
+// quoted is a value a reason shows in quotes; code one it shows as code.
+// A plain string arg is a value shown as it is (escaped).
+type (
+	quoted string
+	code   string
+)
+
+func newRisk(tenant, field, format string, args ...any) Risk {
+	r := Risk{Tenant: tenant, Field: field, format: format, args: args}
+	r.Reason = r.reason(textOut)
+	return r
+}
+
+// reason renders the reason with its values escaped for out.
+func (r Risk) reason(out output) string {
+	args := make([]any, len(r.args))
+	for i, a := range r.args {
+		switch a := a.(type) {
+		case string:
+			args[i] = out.value(a)
+		case quoted:
+			args[i] = out.quoted(string(a))
+		case code:
+			args[i] = out.code(string(a))
+		default:
+			args[i] = a
+		}
+	}
+	return fmt.Sprintf(r.format, args...)
 }
 
 // Report is the difference between two versions of one stack file.
@@ -208,7 +243,7 @@ func settings(f *stackconfig.File) map[string]string {
 		}
 	}
 	for k := range f.Secrets {
-		out[k] = "[secret]"
+		out[k] = secretMarker
 	}
 	maps.Copy(out, f.Other)
 	return out
@@ -225,10 +260,32 @@ func compareFields(from, to map[string]string) []Change {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if from[k] != to[k] {
-			out = append(out, Change{Field: k, From: from[k], To: to[k]})
+			f, t := redact(k, from[k]), redact(k, to[k])
+			if f == t {
+				t += " (changed)"
+			}
+			out = append(out, Change{Field: k, From: f, To: t})
 		}
 	}
 	return out
+}
+
+// secretMarker is how settings shows a secret the file holds encrypted.
+const secretMarker = "[secret]"
+
+// redact hides what a value of field must not show: a secret written in
+// plain text under a secret's name, a value holding a `secure:` one, the
+// credentials of a URL. A report never holds them, whatever prints it.
+func redact(field, v string) string {
+	switch {
+	case v == "" || v == secretMarker:
+		return v
+	case IsSecretName(field):
+		return "[secret, in plain text]"
+	case holdsSecret(v):
+		return "[redacted: holds a secret]"
+	}
+	return RedactURLs(v)
 }
 
 func formerIDs(e entry) []string {
