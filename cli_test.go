@@ -101,7 +101,7 @@ func TestCommandErrorsExitOne(t *testing.T) {
 		{"diff with a bad ref", []string{"diff", "--stack", "prod", "--base", "no-such-ref"}, "neither a file nor a git ref"},
 		{"unknown diff format", []string{"diff", "--stack", "prod", "--base", "Pulumi.prod.yaml", "--format", "html"}, `--format "html"`},
 		{"split of one file", []string{"validate", "--split", splitEU}, "--split needs two or more stack files"},
-		{"split deploying tenants twice", []string{"validate", "--split", splitEU, splitEU}, `tenant "globex": deployed by stacks prod-eu, prod-eu`},
+		{"split naming one stack twice", []string{"validate", "--split", splitEU, splitEU}, `stack prod-eu: is given 2 times`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

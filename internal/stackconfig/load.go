@@ -22,5 +22,11 @@ func FromContext(ctx *pulumi.Context) Source {
 			}
 			return v
 		},
+		// The engine marks the keys a stack file sets with secure:; a secret
+		// key without the mark was written in plain text.
+		Plain: func(key string) bool {
+			raw, ok := ctx.GetConfig(Project + ":" + key)
+			return ok && raw != "" && !ctx.IsConfigSecret(Project+":"+key)
+		},
 	}
 }

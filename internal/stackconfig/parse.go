@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/amplify-tenancy/tenancy/internal/quota"
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -33,6 +33,10 @@ type Source struct {
 	// MissingSecretsAreWarnings turns a missing secret into a warning with a
 	// stand-in value, for offline commands that must work without secrets.
 	MissingSecretsAreWarnings bool
+	// Plain reports whether a key is set in plain text rather than as a
+	// secret, when the source can tell. Parse refuses a secret key (see
+	// SecretKeys) set in plain text, without reading its value.
+	Plain func(key string) bool
 }
 
 // Fleet is a parsed and validated stack: every tenant's args, ready for
@@ -103,6 +107,30 @@ func Parse(src Source) (*Fleet, error) {
 		errs = append(errs, &tenant.FieldError{Tenant: id, Field: field, Err: fmt.Errorf(format, v...)})
 	}
 
+	// No value larger than a whole stack file may be, whoever passes it.
+	get, oversized := src.Get, map[string]bool{}
+	src.Get = func(key string) (string, bool) {
+		v, ok := get(key)
+		if ok && len(v) > maxFileBytes {
+			if !oversized[key] {
+				oversized[key] = true
+				fail("", key, "is %d bytes long; a value may be at most %d bytes (10 MiB)", len(v), maxFileBytes)
+			}
+			return "", false
+		}
+		return v, ok
+	}
+	// A secret in plain text is in the stack file, and so in git, for
+	// anyone to read: refuse it, and never read or repeat its value.
+	plain := map[string]bool{}
+	if src.Plain != nil {
+		for _, k := range secretKeys {
+			if src.Plain(k) {
+				plain[k] = true
+				fail("", k, "is a secret but is set in plain text; remove it from the stack file, rotate it, and set it with: pulumi config set --secret %s", k)
+			}
+		}
+	}
 	if src.Keys != nil {
 		for _, k := range src.Keys() {
 			if !slices.Contains(stackKeys, k) {
@@ -144,6 +172,9 @@ func Parse(src Source) (*Fleet, error) {
 	errs = append(errs, problems...)
 
 	secret := func(key string, needed bool) pulumi.StringInput {
+		if plain[key] {
+			return nil // reported above
+		}
 		v := src.Secret(key)
 		if v != nil || !needed {
 			return v
@@ -178,12 +209,14 @@ func Parse(src Source) (*Fleet, error) {
 
 	raw, ok := src.Get(KeyTenants)
 	if !ok {
-		fail("", KeyTenants, "is required: a list of tenants")
+		if !oversized[KeyTenants] {
+			fail("", KeyTenants, "is required: a list of tenants")
+		}
 		return fleet, errors.Join(errs...)
 	}
-	var entries []json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
-		fail("", KeyTenants, "must be a list of tenant objects: %v", err)
+	entries, err := tenantList(raw)
+	if err != nil {
+		errs = append(errs, err)
 		return fleet, errors.Join(errs...)
 	}
 	seen := map[string]string{}
@@ -201,10 +234,39 @@ func Parse(src Source) (*Fleet, error) {
 		}
 		fleet.Tenants = append(fleet.Tenants, *t)
 	}
+	errs = append(errs, checkDomains(fleet.Tenants)...)
 	fleet.selectRegions()
+	errs = append(errs, fleet.checkMovedOut()...)
 	fleet.checkQuotas()
 	sort.SliceStable(errs, func(i, j int) bool { return tenantOf(errs[i]) < tenantOf(errs[j]) })
 	return fleet, errors.Join(errs...)
+}
+
+// tenantList splits tenancy:tenants into its entries. null, which a stack
+// file gets from `tenants:` with nothing after it, is refused rather than
+// read as no tenants: a stack that deploys nothing deletes nothing only
+// because protection and the guard stop it.
+func tenantList(raw string) ([]json.RawMessage, error) {
+	fail := func(format string, v ...any) error {
+		return &tenant.FieldError{Field: KeyTenants, Err: fmt.Errorf(format, v...)}
+	}
+	text := bytes.TrimSpace([]byte(raw))
+	switch {
+	case string(text) == "null":
+		return nil, fail("is null; it must list the stack's tenants")
+	case !json.Valid(text):
+		return nil, fail("must be a list of tenant objects, got %s", describeText(raw))
+	case text[0] != '[':
+		return nil, fail("must be a list of tenant objects, got %s", describeJSON(text))
+	}
+	var entries []json.RawMessage
+	if err := json.Unmarshal(text, &entries); err != nil {
+		return nil, fail("must be a list of tenant objects: %v", err)
+	}
+	if len(entries) > maxTenants {
+		return nil, fail("has %d tenants; a stack may have at most %d: split the fleet into stacks (docs/performance.md)", len(entries), maxTenants)
+	}
+	return entries, nil
 }
 
 func fieldOf(err error) string {
@@ -224,48 +286,74 @@ func tenantOf(err error) string {
 }
 
 // parseTenant decodes and validates one entry; t is nil when the entry is
-// too broken to deploy.
+// too broken to deploy. The entry is decoded field by field, so a value of
+// the wrong type hides none of the entry's other problems; what validation
+// says about a field that did not decode is left out, since it would only
+// repeat the problem.
 func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map[string]bool) (*Tenant, []error) {
 	label := fmt.Sprintf("tenants[%d]", index)
 	var errs []error
 	fail := func(field, format string, v ...any) {
 		errs = append(errs, &tenant.FieldError{Tenant: label, Field: field, Err: fmt.Errorf(format, v...)})
 	}
-	var loose map[string]any
-	if err := json.Unmarshal(raw, &loose); err != nil || loose == nil {
-		fail("", "must be an object with at least id, name and region")
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		fail("", "must be an object with at least id, name and region, got %s", describeJSON(raw))
 		return nil, errs
-	}
-	if id, ok := loose["id"].(string); ok && id != "" {
-		label = id
-	}
-	unknown := unknownKeys(loose, reflect.TypeFor[tenantEntry](), "")
-	for _, field := range slices.Sorted(maps.Keys(unknown)) {
-		fail(field, "%s", unknown[field])
 	}
 	var e tenantEntry
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&e); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			fail(typeErr.Field, "want %s, got %s", jsonKind(typeErr.Type), typeErr.Value)
-		} else {
-			fail("", "%v", err)
-		}
-		return nil, errs
+	problems := decodeStrict([]byte(raw), &e)
+	if e.ID != "" {
+		label = e.ID
 	}
-	if err := tenant.ValidateID(e.ID); err != nil {
+	// The fields that did not decode, and the fields they are inside of.
+	undecoded, holds := map[string]bool{}, map[string]bool{}
+	for _, p := range problems {
+		fail(p.field, "%s", p.msg)
+		if !p.unknown {
+			undecoded[p.field] = true
+			for _, outer := range enclosing(p.field) {
+				holds[outer] = true
+			}
+		}
+	}
+	decoded := func(field string) bool {
+		if undecoded[field] || holds[field] {
+			return false
+		}
+		for _, outer := range enclosing(field) {
+			if undecoded[outer] {
+				return false
+			}
+		}
+		return true
+	}
+	if err := tenant.ValidateID(e.ID); err != nil && decoded("id") {
 		errs = append(errs, tenant.ForTenant(label, err))
 	}
-	for i, former := range e.FormerIDs {
-		if err := tenant.ValidateID(former); err != nil || former == e.ID {
-			fail(fmt.Sprintf("formerIds[%d]", i), "%q must be a valid tenant id other than the current one", former)
+	if len(e.FormerIDs) > maxFormerIDs {
+		fail("formerIds", "has %d ids; a tenant may have at most %d", len(e.FormerIDs), maxFormerIDs)
+	} else {
+		first := make(map[string]int, len(e.FormerIDs))
+		for i, former := range e.FormerIDs {
+			field := fmt.Sprintf("formerIds[%d]", i)
+			if !decoded(field) {
+				continue
+			}
+			if at, dup := first[former]; dup {
+				fail(field, "%q is listed twice in formerIds (first at formerIds[%d])", former, at)
+				continue
+			}
+			first[former] = i
+			if err := tenant.ValidateID(former); err != nil || former == e.ID {
+				fail(field, "%q must be a valid tenant id other than the current one", former)
+			}
 		}
 	}
 	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove,
 		ConfirmBackupRemoval: e.ConfirmBackupRemoval, Args: s.args(&e).WithDefaults()}
 	for _, e := range tenant.Unjoin(t.Args.Validate()) {
-		if !stackWide[e.Error()] {
+		if !stackWide[e.Error()] && decoded(fieldOf(e)) {
 			errs = append(errs, tenant.ForTenant(label, e))
 		}
 	}
@@ -273,6 +361,61 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map
 		return nil, errs
 	}
 	return t, nil
+}
+
+// enclosing returns the top-level field of a tenant that field is inside
+// of (database.engine is inside database, formerIds[1] inside formerIds,
+// environment.A.B inside environment), nil for a top-level field. A tenant
+// entry nests one level, so there is at most one.
+func enclosing(field string) []string {
+	if i := strings.IndexAny(field, ".["); i > 0 {
+		return []string{field[:i]}
+	}
+	return nil
+}
+
+// checkDomains refuses two tenants serving one host name. Every tenant with
+// a custom domain serves it and its www. subdomain (tenant/amplify.go), so
+// example.com on one tenant and www.example.com on another clash too. All
+// listed tenants are checked, deployed by this stack or not: a split fleet
+// shares one list. Linear: one map of host names.
+func checkDomains(tenants []Tenant) []error {
+	type use struct{ tenant, domain string }
+	served := map[string]use{}
+	var errs []error
+	for _, t := range tenants {
+		domain := strings.TrimSuffix(strings.ToLower(t.Args.Domain), ".")
+		if domain == "" {
+			continue
+		}
+		hosts := []string{domain, "www." + domain}
+		clash := false
+		for _, host := range hosts {
+			other, taken := served[host]
+			if !taken {
+				continue
+			}
+			var err error
+			switch {
+			case host == domain && other.domain == domain:
+				err = fmt.Errorf("%q is already the domain of tenant %q", t.Args.Domain, other.tenant)
+			case host == domain:
+				err = fmt.Errorf("%q is already served by tenant %q, whose domain %q tenancy also serves with www. in front", t.Args.Domain, other.tenant, other.domain)
+			default:
+				err = fmt.Errorf("%q would also serve %s (tenancy adds www. to every custom domain), the domain of tenant %q", t.Args.Domain, host, other.tenant)
+			}
+			errs = append(errs, &tenant.FieldError{Tenant: t.ID, Field: "domain", Err: err})
+			clash = true
+			break
+		}
+		if clash {
+			continue
+		}
+		for _, host := range hosts {
+			served[host] = use{tenant: t.ID, domain: domain}
+		}
+	}
+	return errs
 }
 
 // args turns one entry into tenant args, with the stack's shared settings.
@@ -312,20 +455,4 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		a.BasicAuth = &tenant.BasicAuthArgs{Username: s.basicAuthUsername, Password: s.basicAuthPassword}
 	}
 	return a
-}
-
-// jsonKind names a Go type the way a stack file's author thinks of it.
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64, reflect.Int32:
-		return "a number"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Slice:
-		return "a list"
-	default:
-		return "an object"
-	}
 }

@@ -1,20 +1,18 @@
 package stackconfig
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/amplify-tenancy/tenancy/internal/quota"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
 // parseQuotas reads the quotas of an account with raised limits over the
-// defaults; a key left out keeps its default.
+// defaults; a key left out, or of the wrong type (reported), keeps its
+// default.
 func parseQuotas(src Source) (quota.Limits, []error) {
 	limits := quota.Defaults()
 	raw, ok := src.Get(KeyQuotas)
@@ -24,21 +22,12 @@ func parseQuotas(src Source) (quota.Limits, []error) {
 	fail := func(field, format string, v ...any) error {
 		return &tenant.FieldError{Field: field, Err: fmt.Errorf(format, v...)}
 	}
-	var loose map[string]any
-	if err := json.Unmarshal([]byte(raw), &loose); err != nil {
-		return limits, []error{fail(KeyQuotas, "must be an object such as {amplifyApps: 100}: %v", err)}
-	}
 	var errs []error
-	unknown := unknownKeys(loose, reflect.TypeFor[quota.Limits](), KeyQuotas+".")
-	for _, field := range slices.Sorted(maps.Keys(unknown)) {
-		errs = append(errs, fail(field, "%s", unknown[field]))
-	}
-	if err := json.NewDecoder(bytes.NewReader([]byte(raw))).Decode(&limits); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return quota.Defaults(), append(errs, fail(KeyQuotas+"."+typeErr.Field, "want a whole number, got %s", typeErr.Value))
+	for _, p := range decodeStrict([]byte(raw), &limits) {
+		if p.field == "" {
+			return quota.Defaults(), []error{fail(KeyQuotas, "must be an object such as {amplifyApps: 100}, %s", strings.TrimPrefix(p.msg, "want an object, "))}
 		}
-		return quota.Defaults(), append(errs, fail(KeyQuotas, "%v", err))
+		errs = append(errs, fail(KeyQuotas+"."+p.field, "%s", p.msg))
 	}
 	positive := map[string]int{"amplifyApps": limits.AmplifyApps, "auroraInstances": limits.AuroraInstances, "dynamodbTables": limits.DynamoDBTables}
 	for _, k := range slices.Sorted(maps.Keys(positive)) {

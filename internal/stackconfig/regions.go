@@ -1,20 +1,17 @@
 package stackconfig
 
 import (
-	"slices"
-
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
 // parseRegions reads the regions this stack deploys; nil means every region.
-// A fleet split into one stack per region sets it in each stack file.
+// A fleet split into one stack per region sets it in each stack file. Each
+// Amplify region may be listed once, so the list has at most maxRegions
+// entries.
 func parseRegions(src Source) ([]string, []error) {
-	return stringList(src, KeyRegions, "region names", func(i int, r string, all []string) string {
-		switch {
-		case !tenant.IsAmplifyRegion(r):
+	return stringList(src, KeyRegions, "region names", maxRegions, func(r string) string {
+		if !tenant.IsAmplifyRegion(r) {
 			return "does not offer Amplify Hosting"
-		case slices.Index(all, r) < i:
-			return "is listed twice"
 		}
 		return ""
 	})
@@ -27,9 +24,13 @@ func (f *Fleet) selectRegions() {
 	if len(f.Selected) == 0 {
 		return
 	}
+	selected := make(map[string]bool, len(f.Selected))
+	for _, r := range f.Selected {
+		selected[r] = true
+	}
 	var kept []Tenant
 	for _, t := range f.Tenants {
-		if slices.Contains(f.Selected, t.Args.Region) {
+		if selected[t.Args.Region] {
 			kept = append(kept, t)
 		} else {
 			f.Skipped = append(f.Skipped, t.ID)

@@ -90,7 +90,7 @@ func TestBadScaleSettingsNameTheField(t *testing.T) {
 		{"region twice", KeyRegions, `["eu-central-1","eu-central-1"]`, `regions[1]: "eu-central-1" is listed twice`},
 		{"regions not a list", KeyRegions, `eu-central-1`, `regions: must be a list of region names`},
 		{"misspelt quota", KeyQuotas, `{"amplifyApp": 100}`, `quotas.amplifyApp: unknown key; did you mean "amplifyApps"?`},
-		{"fractional quota", KeyQuotas, `{"amplifyApps": 25.5}`, `quotas.amplifyApps: want a whole number, got number 25.5`},
+		{"fractional quota", KeyQuotas, `{"amplifyApps": 25.5}`, `quotas.amplifyApps: want a whole number, got 25.5`},
 		{"zero quota", KeyQuotas, `{"dynamodbTables": 0}`, `quotas.dynamodbTables: 0 must be at least 1`},
 		{"negative webhooks", KeyQuotas, `{"repositoryWebhooks": -1}`, `quotas.repositoryWebhooks: -1 must be 0 (no check) or more`},
 	}

@@ -67,6 +67,8 @@ type backupEntry struct {
 	NotifyEmail   string `json:"notifyEmail"`
 }
 
+func isSecretKey(key string) bool { return slices.Contains(secretKeys, key) }
+
 // SecretKeys returns the keys that must be set with
 // `pulumi config set --secret`, for callers that stand in for them offline.
 func SecretKeys() []string { return slices.Clone(secretKeys) }

@@ -18,9 +18,24 @@ import (
 // environment (it is part of physical names), and a tenant listed in
 // several files must be listed identically, so the stack that deploys it
 // reads what its reviewers read. It returns every problem, joined.
+//
+// Each stack may be given once: two files of one stack name would be two
+// versions of one stack's config, and the checks would mix them up.
 func CheckSplit(files []*File) error {
 	idx := newSplitIndex()
 	var errs []error
+	given := make(map[string]int, len(files)) // stack -> times given
+	for _, f := range files {
+		given[f.Stack]++
+	}
+	for _, stack := range slices.Sorted(maps.Keys(given)) {
+		if n := given[stack]; n > 1 {
+			errs = append(errs, fmt.Errorf("stack %s: %w", stack, &tenant.FieldError{Err: fmt.Errorf("is given %d times; a split fleet names each stack once, with one file", n)}))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	for _, f := range files {
 		if err := idx.add(f); err != nil {
 			errs = append(errs, fmt.Errorf("stack %s: %w", f.Stack, err))
