@@ -84,7 +84,7 @@ func childrenOf(a tenant.TenantStackArgs) []string {
 	children := []string{"key", "db"}
 	if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
 		children = append(children, "db-password", "db-secret", "db-secret-value", "db-final-snapshot")
-		for i := 1; i <= a.Database.Instances; i++ {
+		for i := 1; i <= *a.Database.Instances; i++ {
 			children = append(children, fmt.Sprintf("db-%d", i))
 		}
 	}

@@ -108,7 +108,9 @@ func TestAWSSideGuards(t *testing.T) {
 	// Retention comes from config in prod (acme: 14) and defaults to 7.
 	retention := map[string]float64{}
 	for _, tn := range parsedFleet(t, "prod").Tenants {
-		retention[tn.ID+"-db"] = float64(tn.Args.Database.BackupRetentionDays)
+		if days := tn.Args.Database.BackupRetentionDays; days != nil {
+			retention[tn.ID+"-db"] = float64(*days)
+		}
 	}
 	for _, r := range clouds["prod"].Resources() {
 		if r.Type != "aws:rds/cluster:Cluster" {

@@ -101,7 +101,7 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		StorageEncrypted:           pulumi.Bool(true),
 		KmsKeyId:                   key.Arn,
 		EnableHttpEndpoint:         pulumi.Bool(true),
-		BackupRetentionPeriod:      pulumi.Int(d.BackupRetentionDays),
+		BackupRetentionPeriod:      pulumi.Int(*d.BackupRetentionDays),
 		PreferredBackupWindow:      pulumi.String(auroraBackupWindow),
 		PreferredMaintenanceWindow: pulumi.String(auroraMaintenance),
 		CopyTagsToSnapshot:         pulumi.Bool(true),
@@ -112,8 +112,8 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 	}
 	if d.Serverless() {
 		clusterArgs.Serverlessv2ScalingConfiguration = rds.ClusterServerlessv2ScalingConfigurationArgs{
-			MinCapacity: pulumi.Float64(d.MinCapacity),
-			MaxCapacity: pulumi.Float64(d.MaxCapacity),
+			MinCapacity: pulumi.Float64(*d.MinCapacity),
+			MaxCapacity: pulumi.Float64(*d.MaxCapacity),
 		}
 	}
 	cluster, err := rds.NewCluster(b.ctx, b.name("db"), clusterArgs, b.dataOpts(pulumi.IgnoreChanges(clusterFixedAtCreate(d)))...)
@@ -121,7 +121,7 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		return nil, fmt.Errorf("aurora cluster: %w", err)
 	}
 
-	for i := 1; i <= d.Instances; i++ {
+	for i := 1; i <= *d.Instances; i++ {
 		_, err := rds.NewClusterInstance(b.ctx, b.name("db-"+strconv.Itoa(i)), &rds.ClusterInstanceArgs{
 			ClusterIdentifier:  cluster.ID(),
 			Engine:             cluster.Engine,

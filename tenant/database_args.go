@@ -32,18 +32,21 @@ const (
 type DatabaseArgs struct {
 	// Engine is the database engine. Default EngineDynamoDB.
 	Engine DatabaseEngine
-	// MinCapacity is the Aurora Serverless v2 minimum in ACUs. Default 0.5.
-	MinCapacity float64
-	// MaxCapacity is the Aurora Serverless v2 maximum in ACUs. Default 4.
-	MaxCapacity float64
+	// MinCapacity is the Aurora Serverless v2 minimum in ACUs; nil takes
+	// the default, 0.5, and an explicit 0 stays 0 (new(0.0)).
+	MinCapacity *float64
+	// MaxCapacity is the Aurora Serverless v2 maximum in ACUs; nil takes
+	// the default, 4.
+	MaxCapacity *float64
 	// InstanceClass is a provisioned Aurora instance class (for example
 	// db.r6g.large) for large tenants. Default "db.serverless".
 	InstanceClass string
-	// Instances is the number of Aurora instances, writer included. Default 1.
-	Instances int
-	// BackupRetentionDays is how long Aurora keeps automated backups. Default
-	// 7 in prod, 1 elsewhere.
-	BackupRetentionDays int
+	// Instances is the number of Aurora instances, writer included; nil
+	// takes the default, 1.
+	Instances *int
+	// BackupRetentionDays is how long Aurora keeps automated backups; nil
+	// takes the default, 7 in prod and 1 elsewhere.
+	BackupRetentionDays *int
 	// EngineVersion is the Aurora PostgreSQL major version. AWS applies
 	// minor versions itself, so a minor pinned here would be downgraded on
 	// every later update. Default "16".
@@ -54,9 +57,14 @@ type DatabaseArgs struct {
 	AllowMajorVersionUpgrade bool
 }
 
-// defaultEngineVersion is the Aurora PostgreSQL major version of new
-// clusters.
-const defaultEngineVersion = "16"
+// The defaults of a new Aurora cluster.
+const (
+	// defaultEngineVersion is the Aurora PostgreSQL major version.
+	defaultEngineVersion = "16"
+	// defaultMinCapacity and defaultMaxCapacity are the Serverless v2 range.
+	defaultMinCapacity = 0.5
+	defaultMaxCapacity = 4.0
+)
 
 // majorVersion is an Aurora PostgreSQL major version such as 16.
 var majorVersion = regexp.MustCompile(`^[1-9][0-9]?$`)
@@ -74,17 +82,23 @@ func (d DatabaseArgs) withDefaults(environment string) DatabaseArgs {
 	if d.InstanceClass == "" {
 		d.InstanceClass = serverlessClass
 	}
-	if d.Serverless() && d.MinCapacity == 0 && d.MaxCapacity == 0 {
-		d.MinCapacity, d.MaxCapacity = 0.5, 4
+	// Defaults fill what is absent only: a value written, 0 included, is
+	// kept and validated as written.
+	if d.Serverless() && d.MinCapacity == nil {
+		d.MinCapacity = new(defaultMinCapacity)
 	}
-	if d.Instances == 0 {
-		d.Instances = 1
+	if d.Serverless() && d.MaxCapacity == nil {
+		d.MaxCapacity = new(defaultMaxCapacity)
 	}
-	if d.BackupRetentionDays == 0 {
-		d.BackupRetentionDays = 1
+	if d.Instances == nil {
+		d.Instances = new(1)
+	}
+	if d.BackupRetentionDays == nil {
+		days := 1
 		if environment == "prod" {
-			d.BackupRetentionDays = 7
+			days = 7
 		}
+		d.BackupRetentionDays = &days
 	}
 	if d.EngineVersion == "" {
 		d.EngineVersion = defaultEngineVersion
@@ -99,8 +113,8 @@ func (d DatabaseArgs) problems() []error {
 	}
 	switch d.Engine {
 	case EngineDynamoDB:
-		if d.MinCapacity != 0 || d.MaxCapacity != 0 || d.InstanceClass != "" || d.Instances != 0 ||
-			d.BackupRetentionDays != 0 || d.EngineVersion != "" || d.AllowMajorVersionUpgrade {
+		if d.MinCapacity != nil || d.MaxCapacity != nil || d.InstanceClass != "" || d.Instances != nil ||
+			d.BackupRetentionDays != nil || d.EngineVersion != "" || d.AllowMajorVersionUpgrade {
 			add("engine", "dynamodb is on-demand and takes no capacity, instance or version settings; remove them or use aurora-postgresql")
 		}
 		return errs
@@ -115,17 +129,17 @@ func (d DatabaseArgs) problems() []error {
 		errs = append(errs, d.capacityProblems()...)
 	case classErr != nil:
 		add("instanceClass", "%w", classErr)
-	case d.MinCapacity != 0 || d.MaxCapacity != 0:
+	case d.MinCapacity != nil || d.MaxCapacity != nil:
 		add("minCapacity", "capacity in ACUs applies to db.serverless only, not to instance class %q", d.InstanceClass)
 	}
-	if d.Instances < 1 || d.Instances > maxAuroraReaders+1 {
-		add("instances", "%d must be between 1 and %d", d.Instances, maxAuroraReaders+1)
+	if n := *d.Instances; n < 1 || n > maxAuroraReaders+1 {
+		add("instances", "%d must be between 1 and %d", n, maxAuroraReaders+1)
 	}
 	if !majorVersion.MatchString(d.EngineVersion) {
 		add("engineVersion", "%q must be a major version such as %s; AWS applies minor versions itself", d.EngineVersion, defaultEngineVersion)
 	}
-	if d.BackupRetentionDays < 1 || d.BackupRetentionDays > maxBackupDays {
-		add("backupRetentionDays", "%d must be between 1 and %d", d.BackupRetentionDays, maxBackupDays)
+	if n := *d.BackupRetentionDays; n < 1 || n > maxBackupDays {
+		add("backupRetentionDays", "%d must be between 1 and %d", n, maxBackupDays)
 	}
 	return errs
 }
@@ -139,7 +153,7 @@ func (d DatabaseArgs) capacityProblems() []error {
 	for _, c := range []struct {
 		field string
 		v     float64
-	}{{"minCapacity", d.MinCapacity}, {"maxCapacity", d.MaxCapacity}} {
+	}{{"minCapacity", *d.MinCapacity}, {"maxCapacity", *d.MaxCapacity}} {
 		switch {
 		case c.v < auroraMinACU:
 			errs = append(errs, fieldErrorf("database."+c.field, "%v is below Aurora's limit of %v ACUs", c.v, auroraMinACU))
@@ -149,11 +163,12 @@ func (d DatabaseArgs) capacityProblems() []error {
 			errs = append(errs, fieldErrorf("database."+c.field, "%v is not a multiple of 0.5 ACU", c.v))
 		}
 	}
-	if d.MaxCapacity < auroraMaxFloor {
-		errs = append(errs, fieldErrorf("database.maxCapacity", "%v is below Aurora's smallest maximum of %v ACU", d.MaxCapacity, auroraMaxFloor))
+	lo, hi := *d.MinCapacity, *d.MaxCapacity
+	if hi < auroraMaxFloor {
+		errs = append(errs, fieldErrorf("database.maxCapacity", "%v is below Aurora's smallest maximum of %v ACU", hi, auroraMaxFloor))
 	}
-	if d.MinCapacity > d.MaxCapacity {
-		errs = append(errs, fieldErrorf("database.minCapacity", "%v is above maxCapacity %v", d.MinCapacity, d.MaxCapacity))
+	if lo > hi {
+		errs = append(errs, fieldErrorf("database.minCapacity", "%v is above maxCapacity %v", lo, hi))
 	}
 	return errs
 }

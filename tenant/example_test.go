@@ -34,8 +34,8 @@ func ExampleNewTenantStack() {
 				AccessToken: token,
 				Database: tenant.DatabaseArgs{
 					Engine:      tenant.EngineAuroraPostgreSQL,
-					MinCapacity: 0.5,
-					MaxCapacity: 8,
+					MinCapacity: new(0.5),
+					MaxCapacity: new(8.0),
 				},
 				Protect:  true,
 				Provider: provider,

@@ -58,13 +58,13 @@ func TestValidateNamesTheField(t *testing.T) {
 			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
 		}},
 		{"half ACU", "database.maxCapacity", func(a *TenantStackArgs) {
-			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, MinCapacity: 0.5, MaxCapacity: 2.25}
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, MinCapacity: new(0.5), MaxCapacity: new(2.25)}
 		}},
 		{"capacity with provisioned class", "database.minCapacity", func(a *TenantStackArgs) {
-			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, InstanceClass: "db.r6g.large", MaxCapacity: 8}
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, InstanceClass: "db.r6g.large", MaxCapacity: new(8.0)}
 		}},
 		{"too many instances", "database.instances", func(a *TenantStackArgs) {
-			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, Instances: 17}
+			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, Instances: new(17)}
 		}},
 		{"backup retention", "backup.retentionDays", func(a *TenantStackArgs) {
 			a.Backup = &BackupArgs{Schedule: "cron(0 3 * * ? *)"}

@@ -36,7 +36,7 @@ func Check(tenants []tenant.TenantStackArgs, l Limits) []string {
 			webhooks[a.Repository]++
 		}
 		if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
-			u.auroraInstances += a.Database.Instances
+			u.auroraInstances += *a.Database.Instances
 		} else {
 			u.tables++
 		}

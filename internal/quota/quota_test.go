@@ -21,7 +21,11 @@ func fleet(n int, region string, db tenant.DatabaseArgs) []tenant.TenantStackArg
 func TestCheck(t *testing.T) {
 	dynamo := tenant.DatabaseArgs{}
 	aurora := func(instances int) tenant.DatabaseArgs {
-		return tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL, Instances: instances}
+		d := tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL}
+		if instances > 0 { // 0: the default
+			d.Instances = &instances
+		}
+		return d
 	}
 	offboarded := fleet(1, "eu-central-1", dynamo)
 	offboarded[0].Status = tenant.StatusOffboarded

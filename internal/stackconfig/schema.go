@@ -50,13 +50,13 @@ type tenantEntry struct {
 }
 
 type databaseEntry struct {
-	Engine              string  `json:"engine"`
-	MinCapacity         float64 `json:"minCapacity"`
-	MaxCapacity         float64 `json:"maxCapacity"`
-	InstanceClass       string  `json:"instanceClass"`
-	Instances           int     `json:"instances"`
-	BackupRetentionDays int     `json:"backupRetentionDays"`
-	EngineVersion       string  `json:"engineVersion"`
+	Engine              string   `json:"engine"`
+	MinCapacity         *float64 `json:"minCapacity"`
+	MaxCapacity         *float64 `json:"maxCapacity"`
+	InstanceClass       string   `json:"instanceClass"`
+	Instances           *int     `json:"instances"`
+	BackupRetentionDays *int     `json:"backupRetentionDays"`
+	EngineVersion       string   `json:"engineVersion"`
 	// AllowMajorVersionUpgrade lets an engineVersion change upgrade.
 	AllowMajorVersionUpgrade bool `json:"allowMajorVersionUpgrade"`
 }
