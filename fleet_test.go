@@ -10,9 +10,9 @@ import (
 )
 
 // fleetRegions are the regions a generated fleet spreads over: the 17 the
-// performance issue names, taken from the start of tenant.AmplifyRegions so
+// performance issue names, taken from the start of tenant.AmplifyRegions() so
 // a generated tenant is always valid.
-var fleetRegions = tenant.AmplifyRegions[:17]
+var fleetRegions = tenant.AmplifyRegions()[:17]
 
 // fleetConfig returns the stack config of a prod fleet of n tenants dealt
 // round-robin over fleetRegions. Every fifth tenant runs Aurora with backups

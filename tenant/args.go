@@ -20,7 +20,7 @@ type TenantStackArgs struct {
 	// can change freely: no resource name depends on it. Required.
 	DisplayName string
 	// Region is the AWS region holding the tenant's app and data, one of
-	// AmplifyRegions. It can never change in place. Required.
+	// AmplifyRegions(). It can never change in place. Required.
 	Region string
 	// Environment names the deployment (for example "dev" or "prod"). "prod"
 	// selects the PRODUCTION branch stage. Required.
@@ -104,16 +104,16 @@ const (
 	PlatformWebCompute Platform = "WEB_COMPUTE"
 )
 
-// IDPattern is the rule every tenant ID follows: it prefixes every resource
+// idPattern is the rule every tenant ID follows: it prefixes every resource
 // name, so it must be DNS-safe and short.
-var IDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}[a-z0-9]$`)
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}[a-z0-9]$`)
 
-// ValidateID checks a tenant ID against IDPattern. It also refuses "--",
+// ValidateID checks a tenant ID against idPattern. It also refuses "--",
 // which RDS refuses in the cluster, instance and snapshot identifiers the ID
 // goes into (RDS API reference, CreateDBCluster.DBClusterIdentifier).
 func ValidateID(id string) error {
-	if !IDPattern.MatchString(id) || strings.Contains(id, "--") {
-		return fieldErrorf("id", "%q must match %s without \"--\" (lower-case letters, digits and single hyphens, 3 to 32 characters)", id, IDPattern)
+	if !idPattern.MatchString(id) || strings.Contains(id, "--") {
+		return fieldErrorf("id", "%q must match %s without \"--\" (lower-case letters, digits and single hyphens, 3 to 32 characters)", id, idPattern)
 	}
 	return nil
 }
@@ -169,7 +169,7 @@ func (a *TenantStackArgs) Validate() error {
 	case d.Region == "":
 		add("region", "is required")
 	case !IsAmplifyRegion(d.Region):
-		add("region", "%q does not offer Amplify Hosting; choose one of %s", d.Region, strings.Join(AmplifyRegions, ", "))
+		add("region", "%q does not offer Amplify Hosting; choose one of %s", d.Region, strings.Join(amplifyRegions, ", "))
 	}
 	if !envNamePattern.MatchString(d.Environment) || strings.Contains(d.Environment, "--") || strings.HasSuffix(d.Environment, "-") {
 		add("environment", "%q must be a lower-case name such as dev or prod: a letter first, then letters, digits and single hyphens, at most 31 characters, not ending in a hyphen", d.Environment)

@@ -2,11 +2,11 @@ package tenant
 
 import "slices"
 
-// AmplifyRegions lists the AWS regions where Amplify Hosting is offered, from
+// amplifyRegions lists the AWS regions where Amplify Hosting is offered, from
 // the AWS General Reference, "AWS Amplify endpoints and quotas"
 // (https://docs.aws.amazon.com/general/latest/gr/amplify.html). A tenant can
 // only live in one of these, because its app and its data share a region.
-var AmplifyRegions = []string{
+var amplifyRegions = []string{
 	"ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
 	"ap-south-1", "ap-southeast-1", "ap-southeast-2",
 	"ca-central-1",
@@ -18,5 +18,9 @@ var AmplifyRegions = []string{
 
 // IsAmplifyRegion reports whether Amplify Hosting is offered in region.
 func IsAmplifyRegion(region string) bool {
-	return slices.Contains(AmplifyRegions, region)
+	return slices.Contains(amplifyRegions, region)
 }
+
+// AmplifyRegions returns the AWS regions where Amplify Hosting is offered,
+// a copy the caller may change.
+func AmplifyRegions() []string { return slices.Clone(amplifyRegions) }

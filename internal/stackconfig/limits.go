@@ -29,4 +29,4 @@ const (
 
 // maxRegions is the most entries tenancy:regions and tenancy:network may
 // have: each Amplify region at most once.
-var maxRegions = len(tenant.AmplifyRegions)
+var maxRegions = len(tenant.AmplifyRegions())

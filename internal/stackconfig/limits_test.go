@@ -98,7 +98,7 @@ func TestLargeFleetsWithinTheCapsParse(t *testing.T) {
 			"formerIds": []string{fmt.Sprintf("old-%05d", i)}}
 	})
 	values := fleetConfig(tenants,
-		KeyRegions, jsonList(t, maxRegions, func(i int) any { return tenant.AmplifyRegions[i] }),
+		KeyRegions, jsonList(t, maxRegions, func(i int) any { return tenant.AmplifyRegions()[i] }),
 		KeyMovedOut, jsonList(t, maxMovedOut, func(i int) any { return fmt.Sprintf("gone-%05d", i) }),
 		KeyQuotas, `{"amplifyApps": 20000}`)
 	fleet, err := Parse(mapSource(values))

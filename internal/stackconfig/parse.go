@@ -199,7 +199,7 @@ func Parse(src Source) (*Fleet, error) {
 		reported[fieldOf(e)] = true
 	}
 	stackWide := map[string]bool{} // messages, before a tenant is added
-	probe := s.args(&tenantEntry{Name: "probe", Region: tenant.AmplifyRegions[0]})
+	probe := s.args(&tenantEntry{Name: "probe", Region: tenant.AmplifyRegions()[0]})
 	for _, e := range tenant.Unjoin(probe.Validate()) {
 		if !reported[fieldOf(e)] {
 			errs = append(errs, e)
