@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -134,7 +135,7 @@ func Parse(src Source) (*Fleet, error) {
 	if src.Keys != nil {
 		for _, k := range src.Keys() {
 			if !slices.Contains(stackKeys, k) {
-				fail("", k, "unknown key%s", suggest(k, slices.Clone(stackKeys)))
+				fail("", keyField(k), "unknown key%s", suggest(k, slices.Clone(stackKeys)))
 			}
 		}
 	}
@@ -455,4 +456,16 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		a.BasicAuth = &tenant.BasicAuthArgs{Username: s.basicAuthUsername, Password: s.basicAuthPassword}
 	}
 	return a
+}
+
+// plainKey is a key that reads unambiguously in an error as written.
+var plainKey = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
+
+// keyField is how an error names a key of a stack file: as written when it
+// is a plain name, quoted otherwise, so the reader sees where it ends.
+func keyField(k string) string {
+	if plainKey.MatchString(k) {
+		return k
+	}
+	return strconv.Quote(k)
 }
