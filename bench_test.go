@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -25,7 +26,7 @@ func BenchmarkProgram(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var err error
-				if cloud, err = mockcloud.Run(program, opts); err != nil {
+				if cloud, err = mockcloud.Run(deploy.Program, opts); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/internal/cli"
+	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 )
 
@@ -28,7 +29,7 @@ const goldenStacks = "testdata/stacks/fleet"
 // runCLIIn is runCLI with --stack NAME read from dir.
 func runCLIIn(dir string, args ...string) (int, string) {
 	var stdout, stderr bytes.Buffer
-	code := cli.Run(args, cli.Env{Stdout: &stdout, Stderr: &stderr, Program: program, Dir: dir})
+	code := cli.Run(args, cli.Env{Stdout: &stdout, Stderr: &stderr, Program: deploy.Program, Dir: dir})
 	out := stdout.String()
 	if stderr.Len() > 0 {
 		out += "--- stderr ---\n" + stderr.String()
@@ -126,7 +127,7 @@ func TestPlanShowsExactlyWhatTheMockTestsSee(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, cloud, err := cli.Plan(f, program, io.Discard)
+			p, cloud, err := cli.Plan(f, deploy.Program, io.Discard)
 			if err != nil || p == nil {
 				t.Fatalf("plan: %v", err)
 			}

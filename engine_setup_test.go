@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/enginetest/standin"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/blang/semver"
@@ -133,7 +134,7 @@ func newEngineStackFrom(t *testing.T, name, stackFile, state string) *engineStac
 		standin.LogEnv:                                e.calls,
 	}
 	ctx := e.ctx()
-	e.stack, err = auto.UpsertStackInlineSource(ctx, name, "tenancy", program,
+	e.stack, err = auto.UpsertStackInlineSource(ctx, name, "tenancy", deploy.Program,
 		auto.WorkDir(e.dir), auto.PulumiHome(home), auto.Pulumi(e.cmd), auto.EnvVars(e.env))
 	if err != nil {
 		t.Fatalf("stack %s: %v", name, err)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -54,7 +55,7 @@ func stackFileConfig(t testing.TB, path string) (map[string]string, []string) {
 	})
 }
 
-// run runs deployFleet, the body of the real program, under mocks, exports
+// run runs deploy.Fleet, the body of the real program, under mocks, exports
 // its result as program does, and returns what it registered and the
 // "tenants" output, resolved. previous is the "tenants"
 // output of the stack's last deployment, nil for a new stack.
@@ -65,7 +66,7 @@ func run(t testing.TB, stack string, config map[string]string, secretKeys []stri
 		tenants map[string]any
 	)
 	cloud, err := mockcloud.Run(func(ctx *pulumi.Context) error {
-		out, err := deployFleet(ctx)
+		out, err := deploy.Fleet(ctx)
 		if err != nil {
 			return err
 		}
