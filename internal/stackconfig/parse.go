@@ -139,7 +139,8 @@ func Parse(src Source) (*Fleet, error) {
 			}
 		}
 	}
-	s := stackSettings{environment: src.Stack, branch: "main", protect: true, basicAuthUsername: "tenancy"}
+	s := stackSettings{environment: src.Stack, branch: DefaultBranch, protect: DefaultProtect,
+		basicAuth: DefaultBasicAuth, basicAuthUsername: DefaultBasicAuthUsername}
 	str := func(key string, into *string) {
 		if v, ok := src.Get(key); ok {
 			*into = v

@@ -23,6 +23,16 @@ const (
 	KeyNetwork           = "network"
 )
 
+// The defaults of the stack-wide settings, declared once: the parser starts
+// from them, diff reads them, and TestDefaultsAgreeEverywhere keeps
+// Pulumi.yaml and README's config table equal to them.
+const (
+	DefaultBranch            = "main"
+	DefaultProtect           = true
+	DefaultBasicAuth         = false
+	DefaultBasicAuthUsername = "tenancy"
+)
+
 // stackKeys are every key a stack file may set under "tenancy:".
 var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
 	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork}

@@ -10,16 +10,18 @@ import (
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
-// The defaults of the settings that decide data risk, as TenantStackArgs and
-// the config reference document them: an unset field and its default are
-// the same deployment, and must not look like an edit.
-const (
-	defaultProtect   = true
-	defaultEngine    = string(tenant.EngineDynamoDB)
-	defaultStatus    = string(tenant.StatusActive)
-	defaultInstances = 1
-	// defaultEngineVersion is tenant.DatabaseArgs' default major version.
-	defaultEngineVersion = "16"
+// The defaults of the settings that decide data risk: an unset field and
+// its default are the same deployment, and must not look like an edit.
+// They are read from where they are declared, the stack parser's settings
+// and TenantStackArgs.WithDefaults, never written down again here.
+var (
+	defaultProtect       = stackconfig.DefaultProtect
+	tenantDefaults       = tenant.TenantStackArgs{}.WithDefaults()
+	auroraDefaults       = tenant.TenantStackArgs{Database: tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL}}.WithDefaults().Database
+	defaultEngine        = string(tenantDefaults.Database.Engine)
+	defaultStatus        = string(tenantDefaults.Status)
+	defaultInstances     = *auroraDefaults.Instances
+	defaultEngineVersion = auroraDefaults.EngineVersion
 )
 
 func or(v, def string) string {
