@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
 // tenantNamed returns the tenant entry with the given id.
@@ -146,5 +150,37 @@ func TestBadConfigFailsNamingTenantAndFieldAndRegistersNothing(t *testing.T) {
 				t.Errorf("registered %d resources before failing, want 0", n)
 			}
 		})
+	}
+}
+
+// TestReadmeTenantDefaultsAreTheAppliedOnes keeps README's tenant table
+// true: each default it documents is the one TenantStackArgs.WithDefaults
+// applies.
+func TestReadmeTenantDefaultsAreTheAppliedOnes(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := tenant.TenantStackArgs{}.WithDefaults()
+	db := tenant.TenantStackArgs{Database: tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL}}.WithDefaults().Database
+	applied := map[string]string{
+		"tier": string(a.Tier), "status": string(a.Status), "platform": string(a.Platform),
+		"database.engine":        string(a.Database.Engine),
+		"database.minCapacity":   fmt.Sprint(*db.MinCapacity),
+		"database.maxCapacity":   fmt.Sprint(*db.MaxCapacity),
+		"database.instanceClass": db.InstanceClass,
+		"database.instances":     fmt.Sprint(*db.Instances),
+		"database.engineVersion": db.EngineVersion,
+	}
+	for key, want := range applied {
+		i := strings.Index(string(readme), fmt.Sprintf("| `%s` | ", key))
+		if i < 0 {
+			t.Errorf("README's tenant table has no row for %s", key)
+			continue
+		}
+		cells := strings.Split(strings.SplitN(string(readme[i:]), "\n", 2)[0], " | ")
+		if len(cells) < 3 || cells[2] != "`"+want+"`" {
+			t.Errorf("README: %s default %q, applied `%s`", key, cells[2:3], want)
+		}
 	}
 }
