@@ -169,27 +169,6 @@ func ownData(t *testing.T, rs []mockcloud.Resource, id string) map[string]string
 	return want
 }
 
-// document is a policy document as the tests read it.
-type document struct {
-	Statement []struct {
-		Sid               string
-		Effect            string
-		Action, NotAction []string
-		Resource          []string
-		Principal         map[string]any
-		Condition         map[string]map[string]any
-	}
-}
-
-func parseDocument(t *testing.T, name, raw string) document {
-	t.Helper()
-	var d document
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
-		t.Fatalf("%s: policy %q: %v", name, raw, err)
-	}
-	return d
-}
-
 // TestServiceTrustIsPinnedToTheAccount checks every role's trust policy
 // and the backup topic's policy: a service principal acts only for this
 // account, and Amplify only for apps in the tenant's region.
@@ -210,7 +189,7 @@ func TestServiceTrustIsPinnedToTheAccount(t *testing.T) {
 			}
 			roles++
 			region := regionOf(t, cloud, r)
-			for _, st := range parseDocument(t, r.Name, raw).Statement {
+			for _, st := range policyStatements(t, raw) {
 				service := fmt.Sprint(st.Principal["Service"])
 				if got := st.Condition["StringEquals"]["aws:SourceAccount"]; got != mockcloud.AccountID {
 					t.Errorf("%s/%s: %s trusted without aws:SourceAccount = the account (got %v)", stack, r.Name, service, got)
@@ -257,7 +236,7 @@ func TestKeysAreUsedOnlyThroughTheDataServices(t *testing.T) {
 			keys++
 			region := regionOf(t, cloud, r)
 			admin := false
-			for _, st := range parseDocument(t, r.Name, awsrules.Plain(r.Inputs)["policy"].(string)).Statement {
+			for _, st := range policyStatements(t, awsrules.Plain(r.Inputs)["policy"].(string)) {
 				if st.Principal["AWS"] != "arn:aws:iam::"+mockcloud.AccountID+":root" {
 					t.Errorf("%s/%s: principal %v, want the account", stack, r.Name, st.Principal)
 				}
@@ -380,7 +359,7 @@ func TestRolesCanDoTheirJob(t *testing.T) {
 			}[engine]
 			for i, p := range []mockcloud.Resource{backup, restore} {
 				var actions []string
-				for _, st := range parseDocument(t, p.Name, awsrules.Plain(p.Inputs)["policy"].(string)).Statement {
+				for _, st := range policyStatements(t, awsrules.Plain(p.Inputs)["policy"].(string)) {
 					actions = append(actions, st.Action...)
 				}
 				for _, a := range need[i] {
@@ -399,7 +378,7 @@ func TestRolesCanDoTheirJob(t *testing.T) {
 func checkBoundary(t *testing.T, stack, id, region, raw string) {
 	t.Helper()
 	sids := map[string]bool{}
-	for _, st := range parseDocument(t, id+"-service-boundary", raw).Statement {
+	for _, st := range policyStatements(t, raw) {
 		sids[st.Sid] = true
 		switch st.Sid {
 		case "DenyOtherRegions":

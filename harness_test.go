@@ -176,9 +176,12 @@ func mustKey(k string) resource.PropertyKey { return resource.PropertyKey(k) }
 
 // policyStatement is one statement of an IAM policy as the tests read it.
 type policyStatement struct {
-	Action    []string
-	Resource  []string
-	Condition map[string]map[string]string
+	Sid               string
+	Effect            string
+	Action, NotAction []string
+	Resource          []string
+	Principal         map[string]any
+	Condition         map[string]map[string]any
 }
 
 // policyStatements parses an IAM policy document.

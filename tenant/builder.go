@@ -47,12 +47,6 @@ func (b *builder) physicalName(typ, suffix string) pulumi.StringPtrInput {
 	return nil
 }
 
-// arn builds an ARN in the tenant's region and account; partition aws, the
-// partition of every Amplify Hosting region.
-func (b *builder) arn(service, resource string) pulumi.StringOutput {
-	return pulumi.Sprintf("arn:aws:%s:%s:%s:%s", service, b.args.Region, b.account, resource)
-}
-
 // name is the logical name of a child: the tenant ID, a hyphen, the suffix.
 // The prefix lets an alias on the component carry every child with it.
 func (b *builder) name(suffix string) string { return b.id + "-" + suffix }
