@@ -100,6 +100,20 @@ func TestCheckNamesTheRuleAndSource(t *testing.T) {
 	if len(errs) != 2 {
 		t.Errorf("reserved prefix and missing token: %v", errs)
 	}
+	for _, c := range []struct {
+		typ string
+		in  map[string]any
+	}{
+		{"aws:ec2/securityGroup:SecurityGroup", map[string]any{"description": "no <ingress>"}},
+		{"aws:ec2/subnet:Subnet", map[string]any{"availabilityZone": "eu-central-1"}},
+		{"aws:ec2/vpc:Vpc", map[string]any{"enableDnsHostnames": true, "enableDnsSupport": false}},
+		{"aws:iam/role:Role", map[string]any{"description": strings.Repeat("d", 1001)}},
+		{"aws:rds/cluster:Cluster", map[string]any{"dbSubnetGroupName": "Default Group!"}},
+	} {
+		if errs := Check(c.typ, c.in); len(errs) != 1 {
+			t.Errorf("%s %v: %v, want one refusal", c.typ, c.in, errs)
+		}
+	}
 	if errs := Check("aws:rds/cluster:Cluster", map[string]any{"skipFinalSnapshot": false, "engineVersion": "16"}); len(errs) != 1 {
 		t.Errorf("final snapshot without a name: %v", errs)
 	}

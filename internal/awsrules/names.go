@@ -73,6 +73,8 @@ var Names = []NameRule{
 		Source: "RDS API reference, DeleteDBCluster.FinalDBSnapshotIdentifier and CreateDBClusterSnapshot.DBClusterSnapshotIdentifier: 1-63 (a cluster snapshot identifier), a letter first, no '--' or trailing '-'"},
 	{Type: "aws:rds/subnetGroup:SubnetGroup", Property: "name", Min: 1, Max: 255, Chars: subnetGroupChars, AutoNamed: true,
 		Source: "RDS API reference, CreateDBSubnetGroup.DBSubnetGroupName: up to 255 letters, digits, periods, underscores, spaces, hyphens, not 'default'; terraform-provider-aws validSubnetGroupName (lower case)"},
+	{Type: "aws:rds/cluster:Cluster", Property: "dbSubnetGroupName", Min: 1, Max: 255, Chars: subnetGroupChars,
+		Source: "RDS API reference, CreateDBCluster.DBSubnetGroupName: an existing DB subnet group's name (CreateDBSubnetGroup.DBSubnetGroupName rules)"},
 	{Type: "aws:ec2/securityGroup:SecurityGroup", Property: "name", Min: 1, Max: 255, Chars: anyChars, AutoNamed: true,
 		Source: "EC2 API reference, CreateSecurityGroup.GroupName: up to 255 characters, not starting with sg-"},
 	{Type: "aws:iam/role:Role", Property: "name", Min: 1, Max: 64, Chars: iamNameChars, AutoNamed: true,

@@ -74,12 +74,14 @@ var deprecatedBackupVaultEvents = []string{
 }
 
 var (
-	backupWindow    = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
-	masterUsername  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
-	engineVersion   = regexp.MustCompile(`^\d+(\.\d+){0,2}$`)
-	instanceClass   = regexp.MustCompile(`^db\.(serverless|[a-z]+[0-9]+[a-z0-9-]*\.[0-9]*[a-z]+)$`)
-	arnShape        = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$`)
-	cidrPrefixRange = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/(1[6-9]|2[0-8])$`)
+	backupWindow             = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
+	masterUsername           = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
+	engineVersion            = regexp.MustCompile(`^\d+(\.\d+){0,2}$`)
+	instanceClass            = regexp.MustCompile(`^db\.(serverless|[a-z]+[0-9]+[a-z0-9-]*\.[0-9]*[a-z]+)$`)
+	arnShape                 = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$`)
+	securityGroupDescription = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
+	availabilityZone         = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
+	cidrPrefixRange          = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/(1[6-9]|2[0-8])$`)
 )
 
 // Rules are the create-time rules tenancy's inputs must meet.
@@ -175,6 +177,14 @@ var Rules = []Rule{
 			}
 			return nil
 		}},
+	{Type: "aws:ec2/securityGroup:SecurityGroup", Source: "EC2 API reference, CreateSecurityGroup.GroupDescription: required, up to 255 of a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
+		check: matches("description", securityGroupDescription)},
+	{Type: "aws:ec2/vpc:Vpc", Source: "Amazon VPC User Guide, DNS attributes for your VPC: enableDnsHostnames needs enableDnsSupport",
+		check: pair("enableDnsHostnames", true, "enableDnsSupport", true)},
+	{Type: "aws:ec2/subnet:Subnet", Source: "EC2 API reference, CreateSubnet.AvailabilityZone: a zone of the VPC's region, such as eu-central-1a",
+		check: matches("availabilityZone", availabilityZone)},
+	{Type: "aws:iam/role:Role", Source: "IAM API reference, CreateRole.Description: at most 1000 characters",
+		check: maxLength("description", 1000)},
 	{Type: "aws:ec2/vpc:Vpc", Source: "Amazon VPC User Guide, VPC CIDR blocks: a prefix between /16 and /28",
 		check: matches("cidrBlock", cidrPrefixRange)},
 	{Type: "aws:ec2/subnet:Subnet", Source: "Amazon VPC User Guide, Subnet CIDR blocks: a prefix between /16 and /28",
@@ -239,6 +249,15 @@ func matches(k string, re *regexp.Regexp) func(map[string]any) error {
 	return func(in map[string]any) error {
 		if v, ok := in[k].(string); ok && !re.MatchString(v) {
 			return fmt.Errorf("%s: %q does not match %s", k, v, re)
+		}
+		return nil
+	}
+}
+
+func maxLength(k string, max int) func(map[string]any) error {
+	return func(in map[string]any) error {
+		if v, ok := in[k].(string); ok && len([]rune(v)) > max {
+			return fmt.Errorf("%s is %d characters; at most %d", k, len([]rune(v)), max)
 		}
 		return nil
 	}
