@@ -25,6 +25,9 @@ type NameRule struct {
 	// RDS adds the RDS identifier rules: a letter first, no "--", no
 	// trailing "-".
 	RDS bool
+	// Refused matches names AWS reserves, and Why says how.
+	Refused *regexp.Regexp
+	Why     string
 	// AutoNamed is true when pulumi-aws names the resource itself (logical
 	// name, "-", 7 random hex characters) unless the program sets Property.
 	AutoNamed bool
@@ -72,10 +75,12 @@ var Names = []NameRule{
 	{Type: "aws:rds/cluster:Cluster", Property: "finalSnapshotIdentifier", Min: 1, Max: 63, Chars: rdsChars, RDS: true,
 		Source: "RDS API reference, DeleteDBCluster.FinalDBSnapshotIdentifier and CreateDBClusterSnapshot.DBClusterSnapshotIdentifier: 1-63 (a cluster snapshot identifier), a letter first, no '--' or trailing '-'"},
 	{Type: "aws:rds/subnetGroup:SubnetGroup", Property: "name", Min: 1, Max: 255, Chars: subnetGroupChars, AutoNamed: true,
+		Refused: regexp.MustCompile(`(?i)^default$`), Why: "is reserved",
 		Source: "RDS API reference, CreateDBSubnetGroup.DBSubnetGroupName: up to 255 letters, digits, periods, underscores, spaces, hyphens, not 'default'; terraform-provider-aws validSubnetGroupName (lower case)"},
 	{Type: "aws:rds/cluster:Cluster", Property: "dbSubnetGroupName", Min: 1, Max: 255, Chars: subnetGroupChars,
 		Source: "RDS API reference, CreateDBCluster.DBSubnetGroupName: an existing DB subnet group's name (CreateDBSubnetGroup.DBSubnetGroupName rules)"},
 	{Type: "aws:ec2/securityGroup:SecurityGroup", Property: "name", Min: 1, Max: 255, Chars: anyChars, AutoNamed: true,
+		Refused: regexp.MustCompile(`^sg-`), Why: "must not start with sg-",
 		Source: "EC2 API reference, CreateSecurityGroup.GroupName: up to 255 characters, not starting with sg-"},
 	{Type: "aws:iam/role:Role", Property: "name", Min: 1, Max: 64, Chars: iamNameChars, AutoNamed: true,
 		Source: "IAM API reference, CreateRole.RoleName: 1-64 of [\\w+=,.@-]"},
@@ -112,10 +117,8 @@ func (r NameRule) Check(name string) error {
 		return r.broken("%q must start with a letter", name)
 	case r.RDS && (strings.Contains(name, "--") || strings.HasSuffix(name, "-")):
 		return r.broken("%q must not contain '--' or end with '-'", name)
-	case r.Type == "aws:rds/subnetGroup:SubnetGroup" && strings.EqualFold(name, "default"):
-		return r.broken("%q is reserved", name)
-	case r.Type == "aws:ec2/securityGroup:SecurityGroup" && strings.HasPrefix(name, "sg-"):
-		return r.broken("%q must not start with sg-", name)
+	case r.Refused != nil && r.Refused.MatchString(name):
+		return r.broken("%q %s", name, r.Why)
 	}
 	return nil
 }
