@@ -93,11 +93,11 @@ func TestBadConfigFailsNamingTenantAndFieldAndRegistersNothing(t *testing.T) {
 		}, []string{`tenant "tenants[4]": id: "" must match`}},
 		{"tenant not an object", func(ts []map[string]any, _ map[string]string) []map[string]any {
 			return append([]map[string]any{nil}, ts...)
-		}, []string{`tenant "tenants[0]": must be an object`}},
+		}, []string{`tenants[0]: must be an object`}},
 		{"missing access token", func(ts []map[string]any, c map[string]string) []map[string]any {
 			delete(c, "tenancy:accessToken")
 			return ts
-		}, []string{`accessToken: is required; set it with: pulumi config set --secret accessToken`}},
+		}, []string{`accessToken: is required (set it with: pulumi config set --secret accessToken`}},
 		{"protect not a bool", func(ts []map[string]any, c map[string]string) []map[string]any {
 			c["tenancy:protect"] = "sometimes"
 			return ts

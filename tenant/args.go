@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/amplify-tenancy/tenancy/internal/secretrules"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -156,8 +157,64 @@ func (a TenantStackArgs) WithDefaults() TenantStackArgs {
 func (a *TenantStackArgs) IsProduction() bool { return a.Environment == "prod" }
 
 // Validate checks args after defaults are applied and returns every problem
-// at once, each a *FieldError joined with errors.Join.
+// at once, each a *FieldError joined with errors.Join. It is ValidateShared
+// and ValidateOwn together.
 func (a *TenantStackArgs) Validate() error {
+	return errors.Join(a.ValidateShared(), a.ValidateOwn())
+}
+
+// ValidateShared checks the fields a stack usually gives every tenant alike:
+// Environment, Repository, Branch, AccessToken, BuildSpec and BasicAuth. A
+// loader that builds many tenants from one set of shared values checks them
+// once with ValidateShared, then each tenant with ValidateOwn (and
+// ValidateBranch for a tenant's own branch), so a bad shared value is
+// reported once rather than once per tenant.
+func (a *TenantStackArgs) ValidateShared() error {
+	d := a.WithDefaults()
+	var errs []error
+	add := func(field, format string, v ...any) { errs = append(errs, fieldErrorf(field, format, v...)) }
+	if !envNamePattern.MatchString(d.Environment) || strings.Contains(d.Environment, "--") || strings.HasSuffix(d.Environment, "-") {
+		add("environment", "%q must be a lower-case name such as dev or prod: a letter first, then letters, digits and single hyphens, at most 31 characters, not ending in a hyphen", d.Environment)
+	}
+	if p := repositoryProblem(d.Repository); p != "" {
+		add("repository", "%s", p)
+	}
+	if err := ValidateBranch(d.Branch); err != nil {
+		errs = append(errs, err)
+	}
+	if d.AccessToken == nil {
+		add("accessToken", "is required (set it with: pulumi config set --secret accessToken ...)")
+	}
+	if kind := secretrules.ValueKind(d.BuildSpec); kind != "" {
+		add("buildSpec", "holds what looks like a secret (%s); the build specification is stored in plain text, so read secrets from AWS Secrets Manager in the build instead", kind)
+	}
+	if d.BasicAuth != nil {
+		// A suspended prod tenant is closed with a generated password
+		// (amplify.go); credentials given for prod would open it.
+		if d.IsProduction() {
+			add("basicAuth", "is for non-production environments; prod sites are public (a suspended tenant is closed with a generated password)")
+		}
+		if !userPattern.MatchString(d.BasicAuth.Username) {
+			add("basicAuth.username", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", d.BasicAuth.Username)
+		}
+		if d.BasicAuth.Password == nil {
+			add("basicAuth.password", "is required")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateBranch checks a git branch name as Branch takes it.
+func ValidateBranch(name string) error {
+	if p := branchProblem(name); p != "" {
+		return fieldErrorf("branch", "%q is not a valid git branch name: %s", name, p)
+	}
+	return nil
+}
+
+// ValidateOwn checks the fields that are the tenant's own: every field
+// ValidateShared does not check.
+func (a *TenantStackArgs) ValidateOwn() error {
 	d := a.WithDefaults()
 	var errs []error
 	add := func(field, format string, v ...any) { errs = append(errs, fieldErrorf(field, format, v...)) }
@@ -171,29 +228,14 @@ func (a *TenantStackArgs) Validate() error {
 	case !IsAmplifyRegion(d.Region):
 		add("region", "%q does not offer Amplify Hosting; choose one of %s", d.Region, strings.Join(amplifyRegions, ", "))
 	}
-	if !envNamePattern.MatchString(d.Environment) || strings.Contains(d.Environment, "--") || strings.HasSuffix(d.Environment, "-") {
-		add("environment", "%q must be a lower-case name such as dev or prod: a letter first, then letters, digits and single hyphens, at most 31 characters, not ending in a hyphen", d.Environment)
-	}
 	if !slices.Contains([]Tier{TierStarter, TierStandard, TierEnterprise}, d.Tier) {
 		add("tier", "%q is not one of starter, standard, enterprise", d.Tier)
 	}
 	if !slices.Contains([]Status{StatusActive, StatusSuspended, StatusOffboarded}, d.Status) {
 		add("status", "%q is not one of active, suspended, offboarded", d.Status)
 	}
-	if p := repositoryProblem(d.Repository); p != "" {
-		add("repository", "%s", p)
-	}
-	if p := branchProblem(d.Branch); p != "" {
-		add("branch", "%q is not a valid git branch name: %s", d.Branch, p)
-	}
-	if d.AccessToken == nil {
-		add("accessToken", "is required (set it with: pulumi config set --secret accessToken ...)")
-	}
 	if d.Platform != PlatformWeb && d.Platform != PlatformWebCompute {
 		add("platform", "%q is not one of WEB, WEB_COMPUTE", d.Platform)
-	}
-	if kind := secretValue(d.BuildSpec); kind != "" {
-		add("buildSpec", "holds what looks like a secret (%s); the build specification is stored in plain text, so read secrets from AWS Secrets Manager in the build instead", kind)
 	}
 	for _, k := range slices.Sorted(maps.Keys(d.EnvironmentVariables)) {
 		if p := variableProblem(k, d.EnvironmentVariables[k]); p != "" {
@@ -202,17 +244,6 @@ func (a *TenantStackArgs) Validate() error {
 	}
 	if d.Domain != "" && (len(d.Domain) > 253 || !domainPattern.MatchString(d.Domain)) {
 		add("domain", "%q is not a valid lower-case domain name", d.Domain)
-	}
-	if d.BasicAuth != nil {
-		if d.IsProduction() && d.Status == StatusActive {
-			add("basicAuth", "is for non-production branches; an active prod tenant is public")
-		}
-		if !userPattern.MatchString(d.BasicAuth.Username) {
-			add("basicAuth.username", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", d.BasicAuth.Username)
-		}
-		if d.BasicAuth.Password == nil {
-			add("basicAuth.password", "is required")
-		}
 	}
 	errs = append(errs, d.Database.problems()...)
 	if d.Backup != nil {

@@ -38,9 +38,9 @@ func fieldErrorf(field, format string, a ...any) *FieldError {
 	return &FieldError{Field: field, Err: fmt.Errorf(format, a...)}
 }
 
-// ForTenant sets the tenant on every FieldError in err (a single error or an
+// forTenant sets the tenant on every FieldError in err (a single error or an
 // errors.Join of them) and wraps any other error with the tenant's name.
-func ForTenant(id string, err error) error {
+func forTenant(id string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/amplify-tenancy/tenancy/internal/secretrules"
 )
 
 // maxBranchLength is Amplify's limit on a branch name (Amplify API
@@ -85,7 +87,7 @@ func repositoryProblem(raw string) string {
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#") {
 		return fmt.Sprintf("%s must not have a query or a fragment", shown)
 	}
-	if kind := secretValue(raw); kind != "" {
+	if kind := secretrules.ValueKind(raw); kind != "" {
 		return fmt.Sprintf("holds what looks like a secret (%s), not shown; give the https://<host>/<owner>/<name> URL and the token in accessToken", kind)
 	}
 	if u.Hostname() == "" || !repositoryHost.MatchString(u.Hostname()) {
@@ -130,7 +132,7 @@ func redactURL(raw string) string {
 		rest = "***" + rest[at:]
 	}
 	s = scheme + rest
-	if secretValue(s) != "" {
+	if secretrules.ValueKind(s) != "" {
 		return "the URL (not shown: it holds what looks like a credential)"
 	}
 	return fmt.Sprintf("%q", s)

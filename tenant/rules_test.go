@@ -333,3 +333,46 @@ func TestInstanceClassShape(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedAndOwnProblemsSplitValidate: ValidateShared and ValidateOwn
+// together find exactly what Validate finds, and never the same field, so
+// a loader checking shared settings once and tenants one by one misses
+// nothing and repeats nothing.
+func TestSharedAndOwnProblemsSplitValidate(t *testing.T) {
+	a := TenantStackArgs{
+		DisplayName: "", Region: "mars-1", Environment: "prod", Tier: "gold", Status: "gone",
+		Repository: "http://x", Branch: "a..b", Platform: "IOS", BuildSpec: fake("ghp_", 36),
+		EnvironmentVariables: map[string]string{"AWS_X": "y"}, Domain: "Not A Domain",
+		BasicAuth: &BasicAuthArgs{Username: "a b"},
+		Database:  DatabaseArgs{Engine: EngineAuroraPostgreSQL, EngineVersion: "16.1"},
+		Backup:    &BackupArgs{Schedule: "daily"},
+	}
+	fields := func(err error) map[string]bool {
+		out := map[string]bool{}
+		for _, e := range Unjoin(err) {
+			var fe *FieldError
+			if !errors.As(e, &fe) {
+				t.Fatalf("%v is not a FieldError", e)
+			}
+			out[fe.Field] = true
+		}
+		return out
+	}
+	all, shared, own := fields(a.Validate()), fields(a.ValidateShared()), fields(a.ValidateOwn())
+	if len(shared) == 0 || len(own) == 0 {
+		t.Fatalf("want problems from both halves, got shared %v, own %v", shared, own)
+	}
+	for f := range shared {
+		if own[f] {
+			t.Errorf("%s is checked by both ValidateShared and ValidateOwn", f)
+		}
+	}
+	for f := range all {
+		if !shared[f] && !own[f] {
+			t.Errorf("Validate finds %s, neither half does", f)
+		}
+	}
+	if len(all) != len(shared)+len(own) {
+		t.Errorf("Validate finds %d fields, the halves %d and %d", len(all), len(shared), len(own))
+	}
+}

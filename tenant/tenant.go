@@ -52,7 +52,7 @@ func NewTenantStack(ctx *pulumi.Context, name string, args *TenantStackArgs,
 	}
 	a := args.WithDefaults()
 	if err := errors.Join(ValidateID(name), a.Validate()); err != nil {
-		return nil, ForTenant(name, err)
+		return nil, forTenant(name, err)
 	}
 
 	t := &TenantStack{Region: a.Region, DatabaseEngine: a.Database.Engine, Status: a.Status, Backup: a.Backup != nil}

@@ -57,6 +57,10 @@ func TestValidateNamesTheField(t *testing.T) {
 			a.Environment = "prod"
 			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
 		}},
+		{"basic auth on a suspended prod tenant", "basicAuth", func(a *TenantStackArgs) {
+			a.Environment, a.Status = "prod", StatusSuspended
+			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
+		}},
 		{"half ACU", "database.maxCapacity", func(a *TenantStackArgs) {
 			a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, MinCapacity: new(0.5), MaxCapacity: new(2.25)}
 		}},

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/amplify-tenancy/tenancy/internal/secretrules"
 	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
@@ -143,6 +144,11 @@ func parseFile(stack string, data []byte) (*File, []error) {
 				fail("", display, "is a secret but is written in plain text on line %d; remove it from the stack file, rotate it, and set it with: pulumi config set --secret %s", k.Line, name)
 				continue
 			}
+		} else if secretrules.IsSecretName(key) {
+			// Another namespace's secret (aws:secretKey, aws:token) is as
+			// readable in git as tenancy's own.
+			fail("", display, "looks like a secret but is written in plain text on line %d; remove it from the stack file, rotate it, and set it with: pulumi config set --secret %s", k.Line, full)
+			continue
 		}
 		text, problems, root := values.text(v)
 		for _, p := range problems {
@@ -154,9 +160,13 @@ func parseFile(stack string, data []byte) (*File, []error) {
 		}
 		if ns == Project {
 			f.Values[key] = text
-		} else {
-			f.Other[full] = text
+			continue
 		}
+		if kind := secretrules.ValueKind(text); kind != "" {
+			fail("", display, "holds what looks like a secret (%s) in plain text on line %d; remove it from the stack file, rotate it, and set it with: pulumi config set --secret %s", kind, k.Line, full)
+			continue
+		}
+		f.Other[full] = text
 	}
 	if values.dropped > 0 {
 		fail("", "", "and %d more problems with values like the ones above", values.dropped)

@@ -149,6 +149,18 @@ func TestPlainTextSecretIsRefusedWithoutItsValue(t *testing.T) {
 			"accessToken: line 5: a secret must be written as secure"},
 		{"plain and secure", secure, secure + "  accessToken: " + value + "\n",
 			"accessToken: is set twice"},
+		// Another namespace's secrets are refused as well, by the one rule
+		// of what a secret's name looks like (internal/secretrules).
+		{"aws:secretKey", "  tenancy:protect: true\n", "  tenancy:protect: true\n  aws:secretKey: " + value + "\n",
+			"aws:secretKey: looks like a secret but is written in plain text on line 5; remove it from the stack file, rotate it, and set it with: pulumi config set --secret aws:secretKey"},
+		{"aws:accessKey", "  tenancy:protect: true\n", "  tenancy:protect: true\n  aws:accessKey: " + value + "\n",
+			"aws:accessKey: looks like a secret"},
+		{"aws:token", "  tenancy:protect: true\n", "  tenancy:protect: true\n  aws:token: " + value + "\n",
+			"aws:token: looks like a secret"},
+		{"a token under another name", "  tenancy:protect: true\n", "  tenancy:protect: true\n  aws:profile: " + value + "0123456789012345\n",
+			"aws:profile: holds what looks like a secret (a GitHub token) in plain text on line 5"},
+		{"another namespace's password", "  tenancy:protect: true\n", "  tenancy:protect: true\n  postgresql:password: " + value + "\n",
+			"postgresql:password: looks like a secret"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

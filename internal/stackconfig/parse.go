@@ -175,38 +175,28 @@ func Parse(src Source) (*Fleet, error) {
 
 	secret := func(key string, needed bool) pulumi.StringInput {
 		if plain[key] {
-			return nil // reported above
+			// Refused above; a stand-in keeps the shared check from
+			// calling it missing as well.
+			return standInSecret()
 		}
 		v := src.Secret(key)
-		if v != nil || !needed {
-			return v
-		}
-		if src.MissingSecretsAreWarnings {
+		if v == nil && needed && src.MissingSecretsAreWarnings {
 			fleet.Warnings = append(fleet.Warnings, fmt.Sprintf("%s: secret not set in the stack file; offline commands use a stand-in (set it with: pulumi config set --secret %s ...)", key, key))
 			return standInSecret()
 		}
-		fail("", key, "is required; set it with: pulumi config set --secret %s ...", key)
-		return nil
+		return v
 	}
 	s.accessToken = secret(KeyAccessToken, true)
 	s.basicAuthPassword = secret(KeyBasicAuthPassword, s.basicAuth)
-	if s.basicAuth && s.environment == "prod" {
-		fail("", KeyBasicAuth, "is for non-production environments; prod sites are public")
-	}
 
-	// A bad stack-wide setting would show up in every tenant's args: report
-	// it once, without a tenant, and leave it out of the tenants' problems.
-	reported := map[string]bool{}
-	for _, e := range errs {
-		reported[fieldOf(e)] = true
-	}
-	stackWide := map[string]bool{} // messages, before a tenant is added
-	probe := s.args(&tenantEntry{Name: "probe", Region: tenant.AmplifyRegions()[0]})
-	for _, e := range tenant.Unjoin(probe.Validate()) {
-		if !reported[fieldOf(e)] {
-			errs = append(errs, e)
+	// The shared settings are checked once, by the tenant package's own
+	// rules, and named by their stack keys; each tenant is then checked
+	// for what is its own (parseTenant).
+	shared := s.args(&tenantEntry{})
+	for _, e := range tenant.Unjoin(shared.ValidateShared()) {
+		if field := sharedKey(fieldOf(e)); !oversized[field] {
+			errs = append(errs, relabel("", field, e))
 		}
-		stackWide[e.Error()] = true
 	}
 
 	raw, ok := src.Get(KeyTenants)
@@ -223,7 +213,7 @@ func Parse(src Source) (*Fleet, error) {
 	}
 	seen := map[string]string{}
 	for i, entry := range entries {
-		t, problems := parseTenant(i, entry, &s, stackWide)
+		t, problems := parseTenant(i, entry, &s)
 		errs = append(errs, problems...)
 		if t == nil {
 			continue
@@ -271,6 +261,27 @@ func tenantList(raw string) ([]json.RawMessage, error) {
 	return entries, nil
 }
 
+// relabel is err, one problem from the tenant package, as a FieldError of
+// tenant id (empty for a stack-wide setting) and field.
+func relabel(id, field string, err error) error {
+	var fe *tenant.FieldError
+	if !errors.As(err, &fe) {
+		return &tenant.FieldError{Tenant: id, Field: field, Err: err}
+	}
+	return &tenant.FieldError{Tenant: id, Field: field, Err: fe.Err}
+}
+
+// sharedKey is the stack key that sets a field ValidateShared checks.
+func sharedKey(field string) string {
+	switch field {
+	case "basicAuth.username":
+		return KeyBasicAuthUsername
+	case "basicAuth.password":
+		return KeyBasicAuthPassword
+	}
+	return field
+}
+
 func fieldOf(err error) string {
 	var fe *tenant.FieldError
 	if errors.As(err, &fe) {
@@ -292,7 +303,7 @@ func tenantOf(err error) string {
 // the wrong type hides none of the entry's other problems; what validation
 // says about a field that did not decode is left out, since it would only
 // repeat the problem.
-func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map[string]bool) (*Tenant, []error) {
+func parseTenant(index int, raw json.RawMessage, s *stackSettings) (*Tenant, []error) {
 	label := fmt.Sprintf("tenants[%d]", index)
 	var errs []error
 	fail := func(field, format string, v ...any) {
@@ -300,7 +311,8 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map
 	}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		fail("", "must be an object with at least id, name and region, got %s", describeJSON(raw))
+		// No tenant to name: the entry is named by its place in the list.
+		errs = append(errs, &tenant.FieldError{Field: label, Err: fmt.Errorf("must be an object with at least id, name and region, got %s", describeJSON(raw))})
 		return nil, errs
 	}
 	var e tenantEntry
@@ -331,7 +343,12 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map
 		return true
 	}
 	if err := tenant.ValidateID(e.ID); err != nil && decoded("id") {
-		errs = append(errs, tenant.ForTenant(label, err))
+		errs = append(errs, relabel(label, "id", err))
+	}
+	if e.Branch != "" && decoded("branch") {
+		if err := tenant.ValidateBranch(e.Branch); err != nil {
+			errs = append(errs, relabel(label, "branch", err))
+		}
 	}
 	if len(e.FormerIDs) > maxFormerIDs {
 		fail("formerIds", "has %d ids; a tenant may have at most %d", len(e.FormerIDs), maxFormerIDs)
@@ -354,9 +371,9 @@ func parseTenant(index int, raw json.RawMessage, s *stackSettings, stackWide map
 	}
 	t := &Tenant{ID: e.ID, FormerIDs: e.FormerIDs, ConfirmMove: e.ConfirmMove,
 		ConfirmBackupRemoval: e.ConfirmBackupRemoval, Args: s.args(&e).WithDefaults()}
-	for _, e := range tenant.Unjoin(t.Args.Validate()) {
-		if !stackWide[e.Error()] && decoded(fieldOf(e)) {
-			errs = append(errs, tenant.ForTenant(label, e))
+	for _, e := range tenant.Unjoin(t.Args.ValidateOwn()) {
+		if decoded(fieldOf(e)) {
+			errs = append(errs, relabel(label, fieldOf(e), e))
 		}
 	}
 	if len(errs) > 0 {
@@ -453,7 +470,7 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 	if e.Backup != nil {
 		a.Backup = &tenant.BackupArgs{Schedule: e.Backup.Schedule, RetentionDays: e.Backup.RetentionDays, NotifyEmail: e.Backup.NotifyEmail}
 	}
-	if s.basicAuth && s.basicAuthPassword != nil && a.Status != tenant.StatusOffboarded {
+	if s.basicAuth && a.Status != tenant.StatusOffboarded {
 		a.BasicAuth = &tenant.BasicAuthArgs{Username: s.basicAuthUsername, Password: s.basicAuthPassword}
 	}
 	return a

@@ -37,6 +37,13 @@ func TestAmbiguousStacksAreRefused(t *testing.T) {
 			[]string{"tenants: is null"}},
 		{"bare tenants: with nothing after it", func(t *testing.T) string { return noTenants(t, "  tenants:\n") },
 			[]string{"tenants: is null"}},
+		// An entry that is not an object has no tenant to name: its place
+		// in the list is the field.
+		{"a null tenant", func(t *testing.T) string { return noTenants(t, "  tenancy:tenants: [null]\n") },
+			[]string{"tenants[0]: must be an object with at least id, name and region, got null"}},
+		{"a tenant that is a string, after a good one", func(t *testing.T) string {
+			return noTenants(t, "  tenancy:tenants: [{id: acme, name: Acme, region: eu-west-1}, acme]\n")
+		}, []string{`tenants[1]: must be an object with at least id, name and region, got string "acme"`}},
 
 		// movedOut may name only tenants this stack does not deploy.
 		{"movedOut names a deployed tenant", func(t *testing.T) string {

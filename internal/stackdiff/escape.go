@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/amplify-tenancy/tenancy/internal/secretrules"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 )
 
@@ -80,7 +82,8 @@ func Line(msg string) string {
 // value, as text: quoted like Text when it is not plain, then every
 // character markdown, GitHub or HTML gives a meaning inside a line is
 // escaped, so the value cannot open an HTML comment (<!--), a code span, a
-// link, emphasis, math or a table cell. Where a value starts a list item,
+// link, emphasis, math or a table cell, mention a person or reference an
+// issue. Where a value starts a list item,
 // BlockSafe guards the start of the line too.
 func Markdown(v string) string { return mdEscape(Text(v)) }
 
@@ -88,7 +91,7 @@ func Markdown(v string) string { return mdEscape(Text(v)) }
 // must already be on one line.
 func mdEscape(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range s {
 		switch r {
 		case '<':
 			b.WriteString("&lt;")
@@ -96,6 +99,17 @@ func mdEscape(s string) string {
 			b.WriteString("&gt;")
 		case '&':
 			b.WriteString("&amp;")
+		case '@':
+			// GitHub turns @name into a mention that notifies name, and
+			// #123 into a cross-reference on issue 123; an entity shows
+			// the same character and does neither.
+			b.WriteString("&#64;")
+		case '#':
+			if i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+				b.WriteString("&#35;")
+			} else {
+				b.WriteRune(r)
+			}
 		case '\\', '`', '*', '_', '[', ']', '|', '~', '$':
 			b.WriteByte('\\')
 			b.WriteRune(r)
@@ -162,22 +176,13 @@ func RedactURLs(s string) string {
 	return schemeless.ReplaceAllString(s, "${1}"+Redacted+"@")
 }
 
-// secretName matches the names of settings and variables that hold secrets,
-// the rule tenant validation refuses environment variables by.
-var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL|^secure$)`)
-
 // IsSecretName reports whether a setting or field (a key, a dotted path, a
-// namespaced key) names a secret: one of the stack's secret keys, or a name
-// that looks like one, in its last part or in any part.
+// namespaced key) names a secret: one of the stack's secret keys, a name
+// that looks like one (internal/secretrules), or "secure", in any part.
 func IsSecretName(name string) bool {
 	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == ':' }) {
-		if secretName.MatchString(part) {
+		if part == "secure" || secretrules.IsSecretName(part) || slices.Contains(stackconfig.SecretKeys(), part) {
 			return true
-		}
-		for _, k := range stackconfig.SecretKeys() {
-			if part == k {
-				return true
-			}
 		}
 	}
 	return false

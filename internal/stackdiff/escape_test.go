@@ -65,7 +65,10 @@ func TestMarkdownEscapesMetacharacters(t *testing.T) {
 		{"html", "<img src=x>", `&lt;img src=x&gt;`},
 		{"entity", "&lt;", `&amp;lt;`},
 		{"newline", "a\n### no data risk", `"a\\n### no data risk"`},
-		{"credential", "https://u:s3cr3t@h/o", `https://\[redacted\]@h/o`},
+		{"credential", "https://u:s3cr3t@h/o", `https://\[redacted\]&#64;h/o`},
+		{"mention", "ping @octocat and @org/team", `ping &#64;octocat and &#64;org/team`},
+		{"issue reference", "fixes #1, see owner/repo#2", `fixes &#35;1, see owner/repo&#35;2`},
+		{"e-mail", "ops@umbrella.example.com", `ops&#64;umbrella.example.com`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,7 +77,7 @@ func TestMarkdownEscapesMetacharacters(t *testing.T) {
 			}
 		})
 	}
-	for _, v := range []string{"acme", "us-east-1", "Acme Corporation", "db.r6g.large", "0.5", "ops@umbrella.example.com", "release/2024.1", "Müller GmbH"} {
+	for _, v := range []string{"acme", "us-east-1", "Acme Corporation", "db.r6g.large", "0.5", "release/2024.1", "Müller GmbH"} {
 		if got := Markdown(v); got != v {
 			t.Errorf("Markdown(%q) = %q, want it unchanged", v, got)
 		}
