@@ -60,7 +60,7 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 		}, `tenant "globex": region: changing`},
 		{"active tenant removed", func(ts []map[string]any) []map[string]any {
 			return ts[1:]
-		}, `tenant "acme": status: the tenant is no longer deployed by this stack while it was active`},
+		}, `tenant "acme": id: the tenant is no longer deployed by this stack while it was active`},
 		{"rename keeps the tenant", func(ts []map[string]any) []map[string]any {
 			a := tenantNamed(ts, "acme")
 			a["id"], a["formerIds"] = "acme-corp", []string{"acme"}
@@ -88,7 +88,7 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 		{"backup removal refused", func(ts []map[string]any) []map[string]any {
 			delete(tenantNamed(ts, "globex"), "backup")
 			return ts
-		}, `tenant "globex": backup: the last deployment backs the tenant up with AWS Backup`},
+		}, `tenant "globex": backup: removing backup deletes the tenant's AWS Backup plan`},
 		{"backup removal confirmed", func(ts []map[string]any) []map[string]any {
 			g := tenantNamed(ts, "globex")
 			delete(g, "backup")
@@ -100,19 +100,19 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			delete(g, "backup")
 			g["confirmBackupRemoval"] = false
 			return ts
-		}, `tenant "globex": backup: the last deployment backs the tenant up with AWS Backup`},
+		}, `tenant "globex": backup: removing backup deletes the tenant's AWS Backup plan`},
 		{"backup removal with confirmMove only", func(ts []map[string]any) []map[string]any {
 			g := tenantNamed(ts, "globex")
 			delete(g, "backup")
 			g["confirmMove"] = "eu-central-1"
 			return ts
-		}, `tenant "globex": backup: the last deployment backs the tenant up with AWS Backup`},
+		}, `tenant "globex": backup: removing backup deletes the tenant's AWS Backup plan`},
 		{"offboarded tenant's backup removal refused", func(ts []map[string]any) []map[string]any {
 			u := tenantNamed(ts, "umbrella")
 			u["status"] = "offboarded"
 			delete(u, "backup")
 			return ts
-		}, `tenant "umbrella": backup: the last deployment backs the tenant up with AWS Backup`},
+		}, `tenant "umbrella": backup: removing backup deletes the tenant's AWS Backup plan`},
 		{"offboarded tenant's backup removal confirmed", func(ts []map[string]any) []map[string]any {
 			u := tenantNamed(ts, "umbrella")
 			u["status"] = "offboarded"
@@ -125,7 +125,7 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			g["id"], g["formerIds"] = "globex-gmbh", []string{"globex"}
 			delete(g, "backup")
 			return ts
-		}, `tenant "globex-gmbh": backup: the last deployment backs the tenant up with AWS Backup`},
+		}, `tenant "globex-gmbh": backup: removing backup deletes the tenant's AWS Backup plan`},
 		{"backup schedule and retention change freely", func(ts []map[string]any) []map[string]any {
 			b := tenantNamed(ts, "globex")["backup"].(map[string]any)
 			b["schedule"], b["retentionDays"] = "cron(0 4 * * ? *)", 14
@@ -234,9 +234,9 @@ func TestRegionHandedToAnotherStack(t *testing.T) {
 		movedOut string
 		wantErr  string
 	}{
-		{"without movedOut", "", `tenant "globex": status: the tenant is no longer deployed by this stack`},
+		{"without movedOut", "", `tenant "globex": regions: no longer selects the tenant's region`},
 		{"with movedOut", `["globex", "umbrella"]`, ""},
-		{"movedOut names one of two", `["globex"]`, `tenant "umbrella": status:`},
+		{"movedOut names one of two", `["globex"]`, `tenant "umbrella": regions:`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			config, secrets := stackConfig(t, "prod")
@@ -259,6 +259,55 @@ func TestRegionHandedToAnotherStack(t *testing.T) {
 			}
 			if n := tenantResources(cloud); n != 0 {
 				t.Errorf("registered %d resources before refusing", n)
+			}
+		})
+	}
+}
+
+// A tenant handed over is let go only through movedOut, whatever its
+// status: dropped from the list or still listed outside the stack's
+// regions, offboarded or not, it keeps its data only when `pulumi state
+// move` took it to another stack.
+func TestTenantsLeaveTheStackOnlyThroughMovedOut(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		offboard bool   // the last deployment shows globex offboarded
+		drop     bool   // globex is removed from the list, not left outside the regions
+		movedOut string // tenancy:movedOut
+		wantErr  string
+	}{
+		{name: "dropped, active", drop: true, wantErr: `tenant "globex": id: the tenant is no longer deployed`},
+		{name: "dropped, active, moved out", drop: true, movedOut: `["globex"]`},
+		{name: "dropped, offboarded", drop: true, offboard: true},
+		{name: "outside the regions, offboarded", offboard: true, wantErr: `tenant "globex": regions: no longer selects the tenant's region`},
+		{name: "outside the regions, offboarded, moved out", offboard: true, movedOut: `["globex", "umbrella"]`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			previous := deployedProd(t)
+			if c.offboard {
+				previous["globex"].(map[string]any)["status"] = "offboarded"
+			}
+			config, secrets := stackConfig(t, "prod")
+			if c.drop {
+				editTenants(t, config, func(ts []map[string]any) []map[string]any {
+					var out []map[string]any
+					for _, tn := range ts {
+						if tn["id"] != "globex" {
+							out = append(out, tn)
+						}
+					}
+					return out
+				})
+			} else {
+				// globex and umbrella are in eu-central-1
+				config["tenancy:regions"] = `["us-east-1", "us-west-2", "ap-southeast-2"]`
+			}
+			if c.movedOut != "" {
+				config["tenancy:movedOut"] = c.movedOut
+			}
+			_, _, err := run(t, "prod", config, secrets, previous)
+			if wantOutcome(t, err, c.wantErr) && !strings.Contains(err.Error(), "movedOut") {
+				t.Errorf("the refusal does not name movedOut: %v", err)
 			}
 		})
 	}

@@ -12,10 +12,12 @@ import (
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
+	"github.com/amplify-tenancy/tenancy/tenant"
 )
 
 // runDiff compares a stack file with its base version and exits 2 when the
-// change puts tenant data at risk.
+// change puts tenant data at risk, confirmed or not. Both versions must be
+// ones the program's parser accepts: exit 1 otherwise.
 func runDiff(args []string, env Env) int {
 	var sf stackFlags
 	fs := newFlagSet("diff", env, &sf)
@@ -38,11 +40,32 @@ func runDiff(args []string, env Env) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	// The current version must be one the program accepts: its problems
+	// are validate's, printed as validate prints them.
+	var problems bytes.Buffer
+	fleet, ok := check(&problems, current)
+	if !ok {
+		_, _ = problems.WriteTo(env.Stderr)
+		return ExitFailed
+	}
 	old, label, err := readBase(*base, path, current.Stack)
 	if err != nil {
 		return fail(env, err)
 	}
-	report, err := stackdiff.Compare(old, current)
+	var before *stackdiff.Version
+	if old != nil {
+		// A base the program refuses cannot say what was deployed: no
+		// tenant of it may pass for absent.
+		baseFleet, err := stackconfig.Parse(old.Source())
+		if err != nil {
+			for _, p := range tenant.Unjoin(err) {
+				problem(env.Stderr, "error", fmt.Sprintf("base %s: %v", label, p))
+			}
+			return ExitFailed
+		}
+		before = &stackdiff.Version{File: old, Fleet: baseFleet}
+	}
+	report, err := stackdiff.Compare(before, &stackdiff.Version{File: current, Fleet: fleet})
 	if err != nil {
 		return fail(env, err)
 	}
@@ -66,7 +89,10 @@ func readBase(base, path, stack string) (*stackconfig.File, string, error) {
 			return nil, "", err
 		}
 		f, err := stackconfig.ParseFile(stack, data)
-		return f, base, err
+		if err != nil {
+			return nil, "", fmt.Errorf("base %s: %w", base, err)
+		}
+		return f, base, nil
 	}
 	name := filepath.Base(path)
 	// A ref starting with "-" would reach git as an option
@@ -98,7 +124,10 @@ func readBase(base, path, stack string) (*stackconfig.File, string, error) {
 		return nil, "", fmt.Errorf("--base %s is neither a file nor a git ref holding %s: git show %s: %v", base, name, spec, err)
 	}
 	f, err := stackconfig.ParseFile(stack, []byte(data))
-	return f, spec, err
+	if err != nil {
+		return nil, "", fmt.Errorf("base %s: %w", spec, err)
+	}
+	return f, spec, nil
 }
 
 // gitObjectName is a full SHA-1 or SHA-256 object name.

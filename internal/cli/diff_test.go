@@ -103,3 +103,72 @@ func TestDiffRefusesAnOptionAsBase(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffParsesBothVersionsAsTheProgramDoes: diff refuses what validate
+// refuses, printing the same problems, and refuses a base the program
+// would refuse, naming the base, rather than read its tenants as absent.
+func TestDiffParsesBothVersionsAsTheProgramDoes(t *testing.T) {
+	invalid := strings.Replace(stackFile, "region: us-east-1", "region: mars-1", 1)
+	cases := []struct {
+		name          string
+		base, current string
+		want          []string // in stderr
+	}{
+		{"invalid current", stackFile, invalid, []string{`error: tenant "acme": region: "mars-1" does not offer Amplify Hosting`,
+			"stack prod: 1 problems; the program would stop before creating anything"}},
+		{"invalid base", invalid, stackFile, []string{`error: base HEAD:./Pulumi.prod.yaml: tenant "acme": region: "mars-1" does not offer Amplify Hosting`}},
+		{"base that is not YAML", "config: [", stackFile, []string{"error: base HEAD:./Pulumi.prod.yaml: "}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := gitRepo(t, map[string]string{"Pulumi.prod.yaml": c.base})
+			if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(c.current), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &stdout, Stderr: &stderr, Dir: dir})
+			r := result{code, stdout.String(), stderr.String()}
+			if code != ExitFailed {
+				t.Errorf("exit %d, want %d:\n%s%s", code, ExitFailed, r.stdout, r.stderr)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			checkOutput(t, "diff text", r)
+			checkRefusals(t, "diff text", r)
+			if c.name == "invalid current" {
+				var validate bytes.Buffer
+				Run([]string{"validate", "--file", filepath.Join(dir, "Pulumi.prod.yaml")}, Env{Stdout: &bytes.Buffer{}, Stderr: &validate, Dir: dir})
+				if r.stderr != validate.String() {
+					t.Errorf("diff prints\n%s\nvalidate prints\n%s", r.stderr, validate.String())
+				}
+			}
+		})
+	}
+}
+
+// TestDiffReportsConfirmedRisks: a confirmed move is still a data risk for
+// the reviewer (exit 2), marked as confirmed; an unconfirmed one says the
+// program refuses it.
+func TestDiffReportsConfirmedRisks(t *testing.T) {
+	moved := strings.Replace(stackFile, "region: us-east-1", "region: eu-west-1", 1)
+	cases := []struct{ name, current, want string }{
+		{"unconfirmed", moved, "region: [refused until confirmed by `confirmMove`] changing"},
+		{"confirmed", moved + "      confirmMove: us-east-1\n", "region: [confirmed by `confirmMove`] changing"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := gitRepo(t, map[string]string{"Pulumi.prod.yaml": stackFile})
+			if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(c.current), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &out, Stderr: &out, Dir: dir})
+			if code != ExitDataRisk || !strings.Contains(out.String(), "DATA RISK (1)") || !strings.Contains(out.String(), c.want) {
+				t.Errorf("exit %d, want %d; output should hold DATA RISK (1) and %q:\n%s", code, ExitDataRisk, c.want, out.String())
+			}
+		})
+	}
+}

@@ -163,11 +163,12 @@ func controlChar(r rune) bool {
 var (
 	stderrLine = regexp.MustCompile(`^(warning: .+|error: .+|stack .+: \d+ problems; the program would stop before creating anything)$`)
 	// Refusals: a tenant and a field, or a key (a stack-wide field), or,
-	// for a file that is not a YAML mapping with a config key, its line.
-	tenantField = regexp.MustCompile(`^tenant "(?:[^"\\]|\\.)*": [^ "][^:]*: .`)
+	// for a file that is not a YAML mapping with a config key, its line;
+	// diff names the base version (base LABEL: ) a refusal is about.
+	tenantField = regexp.MustCompile(`^(base \S+: )?tenant "(?:[^"\\]|\\.)*": [^ "][^:]*: .`)
 	// A key is named as written, or quoted when it holds a space or quote.
-	keyField = regexp.MustCompile(`^(base: )?(stack \S+: )?([^\s"]+|"(\\.|[^"\\])*"): \S`)
-	fileLine = regexp.MustCompile(`^(base: )?stack \S+: (yaml: )?(.*\b)?line \d+`)
+	keyField = regexp.MustCompile(`^(base( \S+)?: )?(stack \S+: )?([^\s"]+|"(\\.|[^"\\])*"): \S`)
+	fileLine = regexp.MustCompile(`^(base( \S+)?: )?stack \S+: (yaml: )?(.*\b)?line \d+`)
 	// Text outputs start every line that is not indented with a fixed text.
 	validateOK = regexp.MustCompile(`^\S.*: ok: stack .+ \(environment .+\), \d+ tenants in \d+ regions, \d+ warnings$`)
 	tableLine  = regexp.MustCompile(`^(stack .*: \d+ tenants in \d+ regions, \d+ resources|offline plan under .*|region \S+|outside any region or tenant||  provider .*|  shared .*|  tenant \S+|    TYPE .*|    [a-z]+:\S+ .*)$`)

@@ -128,10 +128,11 @@ func (r *Report) WriteMarkdown(w io.Writer, base, current string) error {
 }
 
 func (r Risk) line(out output) string {
+	text := fmt.Sprintf("%s: [%s] %s", out.value(r.Field), r.verdict(out), r.Render(out.value, out.quoted, out.code))
 	if r.Tenant == "" {
-		return fmt.Sprintf("%s: %s", out.value(r.Field), r.reason(out))
+		return text
 	}
-	return fmt.Sprintf("tenant %s: %s: %s", out.quoted(r.Tenant), out.value(r.Field), r.reason(out))
+	return fmt.Sprintf("tenant %s: %s", out.quoted(r.Tenant), text)
 }
 
 func changeLines(out output, cs []Change, indent string) []string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/amplify-tenancy/tenancy/internal/risk"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 )
 
@@ -99,86 +100,88 @@ func TestReportsEscapeWhatTheStackFilesHold(t *testing.T) {
 		edits []edit // of the current version of Pulumi.prod.yaml
 		// set writes values into the parsed current version, for what the
 		// parser refuses: the report must not show them all the same.
-		set     func(*stackconfig.File)
+		set func(*stackconfig.File)
+		// refused: the program's parser refuses the current version, so
+		// diff never gets to Compare; Compare gets the base's fleet, for
+		// no risk, and the writers must still escape what the file holds.
+		refused bool
 		risks   int
 		secrets []string // must not show
 		text    []string // must show in the text report
 		md      []string // must show in the markdown report
+		mdNot   []string // must not show in the markdown report
 	}{
-		{name: "name with a forged verdict", risks: 1,
+		{name: "name with a forged verdict", refused: true,
 			edits: []edit{{hooli, "    - id: hooli\n      name: \"Hooli\\n\\nno data risk\\n\"\n"}, {"region: us-west-2", "region: us-east-2"}},
-			text:  []string{`name: Hooli -> "Hooli\n\nno data risk\n"`, "DATA RISK (1)"},
+			text:  []string{`name: Hooli -> "Hooli\n\nno data risk\n"`},
 			md:    []string{`"Hooli\\n\\nno data risk\\n"`}},
 		{name: "name opening an HTML comment", risks: 1,
 			edits: []edit{{"name: Globex", "name: \"Globex <!-- \""}, {"region: us-west-2", "region: us-east-2"}},
-			md:    []string{"| globex | `name` | `Globex` | \"Globex &lt;!-- \" |"}},
+			md:    []string{"| globex | `name` | `Globex` | \"Globex &lt;!-- \" |", "tenant \"hooli\": region: [refused until confirmed by `confirmMove`] changing \"us-west-2\" to \"us-east-2\""}},
 		{name: "name closing a code span", risks: 0,
 			edits: []edit{{"name: Globex", "name: \"Globex` <!-- `\""}},
 			md:    []string{"Globex\\` &lt;!-- \\`"}},
 		{name: "pipes and markdown in a value",
 			edits: []edit{{"name: Globex", "name: \"a | b | **c** [x](y) $m$\""}},
 			md:    []string{`a \| b \| \*\*c\*\* \[x\](y) \$m\$`}},
-		{name: "terminal escape sequences",
+		{name: "terminal escape sequences", refused: true,
 			edits: []edit{{"name: Globex", "name: \"\\e[2K\\e[1A\\rGlobex\""}},
 			text:  []string{`name: Globex -> "\x1b[2K\x1b[1A\rGlobex"`}},
-		{name: "line separator and bidi override",
+		{name: "line separator and bidi override", refused: true,
 			edits: []edit{{"name: Globex", "name: \"Glo\\u2028bex\\u202e\""}},
 			text:  []string{`"Glo\u2028bex\u202e"`}},
-		{name: "new tenant id forging a section", risks: 0,
+		{name: "new tenant id forging a section", refused: true,
 			edits: []edit{{hooli, "    - id: \"wayne\\n\\nno data risk\"\n      name: W\n      region: us-east-1\n" + hooli}},
 			text:  []string{`  + "wayne\n\nno data risk"`},
 			md:    []string{`- "wayne\\n\\nno data risk"`}},
-		{name: "removed tenant id that is a heading", risks: 1,
+		{name: "removed tenant id that is a heading", refused: true,
 			edits: []edit{{"- id: hooli\n", "- id: \"# hooli\"\n"}},
-			md:    []string{"- \\# hooli", `tenant "hooli": id: removed`}},
-		{name: "renamed under a forged id", risks: 1,
+			md:    []string{"- hooli"}, mdNot: []string{"- # hooli"}},
+		{name: "renamed under a forged id", refused: true,
 			edits: []edit{{"- id: hooli\n", "- id: \"hooli`]`\\n- ok\"\n"}},
-			text:  []string{"add `formerIds: [hooli]` to \"hooli`]`\\n- ok\""},
-			md:    []string{"add `formerIds: [hooli]` to \"hooli\\`\\]\\`\\\\n- ok\""}},
-		{name: "field name with a newline",
+			text:  []string{"+ \"hooli`]`\\n- ok\""},
+			md:    []string{"- \"hooli\\`\\]\\`\\\\n- ok\""}},
+		{name: "field name with a newline", refused: true,
 			edits: []edit{{"name: Globex\n", "name: Globex\n      \"tier\\n  ! forged\": x\n"}},
 			text:  []string{`"tier\n  ! forged": (unset) -> x`}},
-		{name: "region with a newline", risks: 1,
+		{name: "region with a newline", refused: true,
 			edits: []edit{{"region: us-west-2", "region: \"us-west-2\\n  no data risk\""}},
-			text:  []string{`region: us-west-2 -> "us-west-2\n  no data risk": the key`}},
-		{name: "plain access token", secrets: []string{"ghp_plainS3cret"},
+			text:  []string{`region: us-west-2 -> "us-west-2\n  no data risk"`}},
+		{name: "plain access token", secrets: []string{"ghp_plainS3cret"}, refused: true,
 			set:  func(f *stackconfig.File) { f.Values[stackconfig.KeyAccessToken] = "ghp_plainS3cret" },
 			text: []string{"accessToken: (unset) -> [secret, in plain text]"}},
 		{name: "plain password in another namespace", secrets: []string{"hunter2S3cret"},
 			set:  func(f *stackconfig.File) { f.Other["aws:secretKey"] = "hunter2S3cret" },
 			text: []string{"aws:secretKey: (unset) -> [secret, in plain text]"}},
-		{name: "secret in a list", secrets: []string{"v1:CIPHERTEXTs3cret"},
+		{name: "secret in a list", secrets: []string{"v1:CIPHERTEXTs3cret"}, refused: true,
 			set:  func(f *stackconfig.File) { f.Values["extra"] = `[{"secure":"v1:CIPHERTEXTs3cret"}]` },
 			text: []string{"extra: (unset) -> [redacted: holds a secret]"}},
-		{name: "secure value with more keys", secrets: []string{"v1:CIPHERTEXTs3cret"},
+		{name: "secure value with more keys", secrets: []string{"v1:CIPHERTEXTs3cret"}, refused: true,
 			set: func(f *stackconfig.File) {
 				f.Values[stackconfig.KeyAccessToken] = `{"secure":"v1:CIPHERTEXTs3cret","x":1}`
 			}},
-		{name: "plain password of a secure key", secrets: []string{"hunter2S3cret"},
+		{name: "plain password of a secure key", secrets: []string{"hunter2S3cret"}, refused: true,
 			set:  func(f *stackconfig.File) { f.Values[stackconfig.KeyBasicAuthPassword] = "hunter2S3cret" },
 			text: []string{"basicAuthPassword: (unset) -> [secret, in plain text]"}},
-		{name: "tenant secure value", secrets: []string{"v1:CIPHERTEXTs3cret"},
+		{name: "tenant secure value", secrets: []string{"v1:CIPHERTEXTs3cret"}, refused: true,
 			edits: []edit{{hooli, hooli + "      environment:\n        X:\n          secure: v1:CIPHERTEXTs3cret\n"}},
 			text:  []string{"environment.X.secure: (unset) -> [secret, in plain text]"}},
-		{name: "tenant secret variable", secrets: []string{"sk_live_S3cret"},
+		{name: "tenant secret variable", secrets: []string{"sk_live_S3cret"}, refused: true,
 			edits: []edit{{hooli, hooli + "      environment:\n        STRIPE_API_KEY: sk_live_S3cret\n"}}},
-		{name: "credential in the repository URL", secrets: []string{"ghp_urlS3cret"},
+		{name: "credential in the repository URL", secrets: []string{"ghp_urlS3cret"}, refused: true,
 			set: func(f *stackconfig.File) {
 				f.Values[stackconfig.KeyRepository] = "https://x-access-token:ghp_urlS3cret@github.com/amplify-tenancy/storefront"
 			},
 			text: []string{"repository: https://github.com/amplify-tenancy/storefront -> https://[redacted]@github.com/amplify-tenancy/storefront"}},
-		{name: "credential in a tenant value", secrets: []string{"ghp_urlS3cret"}, risks: 1,
+		{name: "credential in a tenant value", secrets: []string{"ghp_urlS3cret"}, refused: true,
 			edits: []edit{{"region: us-west-2", "region: https://ghp_urlS3cret@example.com"}},
-			text:  []string{"https://[redacted]@example.com"}},
+			text:  []string{"region: us-west-2 -> https://[redacted]@example.com"}},
 	}
 	text, err := os.ReadFile("../../Pulumi.prod.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := stackconfig.ParseFile("prod", text)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := version(t, "prod", text)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			current, err := stackconfig.ParseFile("prod", []byte(apply(t, string(text), c.edits)))
@@ -188,7 +191,14 @@ func TestReportsEscapeWhatTheStackFilesHold(t *testing.T) {
 			if c.set != nil {
 				c.set(current)
 			}
-			r, err := Compare(base, current)
+			fleet, err := stackconfig.Parse(current.Source())
+			if refused := err != nil; refused != c.refused {
+				t.Fatalf("the parser refuses the current version: %v, want %v (%v)", refused, c.refused, err)
+			}
+			if c.refused {
+				fleet = base.Fleet
+			}
+			r, err := Compare(base, &Version{File: current, Fleet: fleet})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -219,6 +229,11 @@ func TestReportsEscapeWhatTheStackFilesHold(t *testing.T) {
 			for _, want := range c.md {
 				if !strings.Contains(md.String(), want) {
 					t.Errorf("markdown report lacks %q:\n%s", want, md.String())
+				}
+			}
+			for _, unwanted := range c.mdNot {
+				if strings.Contains(md.String(), unwanted) {
+					t.Errorf("markdown report shows %q:\n%s", unwanted, md.String())
 				}
 			}
 		})
@@ -262,6 +277,48 @@ func TestWritersEscapeLabelsAndStackName(t *testing.T) {
 	for _, want := range []string{"<!-- tenancy-diff:prod%0A%23%20no%20data%20risk -->", "Compared x\\` &lt;!-- with `Pulumi.prod.yaml`."} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}
+
+// TestRiskLinesEscapeTheirValues: the values of a risk's reason come from
+// parsed, validated args, yet each output escapes them by kind (a value, a
+// quoted value, code), as it does the tenant, the field and the confirming
+// key, so no value can forge a line, open a comment or code span, or show a
+// credential, whatever validation lets through one day.
+func TestRiskLinesEscapeTheirValues(t *testing.T) {
+	r := &Report{Stack: "prod", Risks: []Risk{
+		newRisk(risk.Risk{Tenant: "hooli\n  ! forged", Field: "region\nno data risk", Confirm: "confirmMove`<!--", Guarded: true,
+			Format: "changing %s to %s; add %s",
+			Args:   []any{"us-west-2\n  no data risk", risk.Quoted("https://u:s3cr3tVal@example.com <!--"), risk.Code("formerIds: [a`b|c]")}}),
+		newRisk(risk.Risk{Field: "protect", Format: "%d -> %s", Args: []any{1, "x\u202e"}, Confirm: "movedOut", Confirmed: true, Guarded: true}),
+	}}
+	var txt, md strings.Builder
+	if err := r.WriteText(&txt, "base", "Pulumi.prod.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteMarkdown(&md, "base", "Pulumi.prod.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	checkText(t, txt.String(), 2)
+	checkMarkdown(t, md.String(), 2)
+	for _, out := range []string{txt.String(), md.String(), strings.Join(reportStrings(r), "\n")} {
+		if strings.Contains(out, "s3cr3tVal") {
+			t.Errorf("the credential shows:\n%s", out)
+		}
+	}
+	for _, want := range []string{
+		`tenant "hooli\n  ! forged": "region\nno data risk": ` + "[refused until confirmed by `confirmMove`<!--`] " + `changing "us-west-2\n  no data risk" to "https://[redacted]@example.com <!--"; add ` + "`formerIds: [a`b|c]`",
+		"[refused until confirmed by `confirmMove`<!--`]",
+		"protect: [confirmed by `movedOut`] 1 -> \"x\\u202e\"",
+	} {
+		if !strings.Contains(txt.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, txt.String())
+		}
+	}
+	for _, want := range []string{"&lt;!--", "[confirmed by `movedOut`]"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown report lacks %q:\n%s", want, md.String())
 		}
 	}
 }

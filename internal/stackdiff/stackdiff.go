@@ -1,8 +1,9 @@
 // Package stackdiff compares two versions of a stack file, the way a
 // reviewer reads a pull request: tenants added, removed, renamed and changed
 // field by field, and every edit that would delete or replace a tenant's
-// data-bearing resources (key, database, its instances, secret) flagged as
-// a data risk.
+// data-bearing resources (key, database, its instances, secret, backups)
+// flagged as a data risk, by the rules the program's guard applies
+// (internal/risk), each saying whether config confirms it.
 package stackdiff
 
 import (
@@ -11,6 +12,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/amplify-tenancy/tenancy/internal/risk"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 )
 
@@ -31,51 +33,6 @@ type TenantChange struct {
 	ID string
 	// Changes are the edited fields, sorted.
 	Changes []Change
-}
-
-// Risk is an edit that would delete or replace data-bearing resources.
-type Risk struct {
-	// Tenant is the tenant concerned, empty for a stack-wide setting.
-	Tenant string
-	// Field is the setting that causes it.
-	Field string
-	// Reason says what would happen to the data, and what to do instead, as
-	// text: the values in it are escaped by Text.
-	Reason string
-	// format and args make Reason; each output escapes the args its way.
-	format string
-	args   []any
-}
-
-// quoted is a value a reason shows in quotes; code one it shows as code.
-// A plain string arg is a value shown as it is (escaped).
-type (
-	quoted string
-	code   string
-)
-
-func newRisk(tenant, field, format string, args ...any) Risk {
-	r := Risk{Tenant: tenant, Field: field, format: format, args: args}
-	r.Reason = r.reason(textOut)
-	return r
-}
-
-// reason renders the reason with its values escaped for out.
-func (r Risk) reason(out output) string {
-	args := make([]any, len(r.args))
-	for i, a := range r.args {
-		switch a := a.(type) {
-		case string:
-			args[i] = out.value(a)
-		case quoted:
-			args[i] = out.quoted(string(a))
-		case code:
-			args[i] = out.code(string(a))
-		default:
-			args[i] = a
-		}
-	}
-	return fmt.Sprintf(r.format, args...)
 }
 
 // Report is the difference between two versions of one stack file.
@@ -108,23 +65,36 @@ type entry struct {
 	fields map[string]string
 }
 
+// Version is one version of a stack file: as written, for the changes
+// field by field, and as the program parses it, for the data risks.
+type Version struct {
+	// File is the stack file as written.
+	File *stackconfig.File
+	// Fleet is File parsed by stackconfig.Parse, which must accept it:
+	// what it cannot parse has no risks to tell.
+	Fleet *stackconfig.Fleet
+}
+
 // Compare compares base (nil for a stack file that is new) with current.
-func Compare(base, current *stackconfig.File) (*Report, error) {
-	r := &Report{Stack: current.Stack, NewStack: base == nil}
+// The changes come from the files as written; the data risks from the
+// fleets, by the program's own rules (internal/risk).
+func Compare(base, current *Version) (*Report, error) {
+	r := &Report{Stack: current.File.Stack, NewStack: base == nil}
 	if base == nil {
-		base = &stackconfig.File{Stack: current.Stack}
+		base = &Version{File: &stackconfig.File{Stack: current.File.Stack}, Fleet: &stackconfig.Fleet{}}
 	}
-	baseTenants, err := entries(base)
+	baseTenants, err := entries(base.File)
 	if err != nil {
 		return nil, fmt.Errorf("base: %w", err)
 	}
-	curTenants, err := entries(current)
+	curTenants, err := entries(current.File)
 	if err != nil {
 		return nil, err
 	}
-	r.Settings = compareFields(settings(base), settings(current))
-	r.Risks = append(r.Risks, settingRisks(base, current, len(baseTenants) > 0)...)
-	r.Risks = append(r.Risks, handoverRisks(base, current, baseTenants, curTenants)...)
+	r.Settings = compareFields(settings(base.File), settings(current.File))
+	for _, rk := range risk.Assess(risk.Deployed(base.Fleet), current.Fleet) {
+		r.Risks = append(r.Risks, newRisk(rk))
+	}
 
 	renamedFrom := map[string]string{} // base id -> current id
 	for _, t := range curTenants {
@@ -146,9 +116,7 @@ func Compare(base, current *stackconfig.File) (*Report, error) {
 		if changes := compareFields(old.fields, t.fields); len(changes) > 0 {
 			r.Changed = append(r.Changed, TenantChange{ID: t.id, Changes: changes})
 		}
-		r.Risks = append(r.Risks, tenantRisks(t.id, old, t)...)
 	}
-	movedOut := current.StringList(stackconfig.KeyMovedOut)
 	for _, t := range baseTenants {
 		if _, kept := curByID[t.id]; kept {
 			continue
@@ -157,11 +125,6 @@ func Compare(base, current *stackconfig.File) (*Report, error) {
 			continue
 		}
 		r.Removed = append(r.Removed, t.id)
-		// A tenant in movedOut was handed to another stack with `pulumi
-		// state move`; the program lets it go, and so does the review.
-		if !slices.Contains(movedOut, t.id) {
-			r.Risks = append(r.Risks, removalRisk(t, curTenants, baseByID))
-		}
 	}
 	return r, nil
 }

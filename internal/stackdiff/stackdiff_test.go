@@ -24,6 +24,21 @@ func apply(t *testing.T, text string, edits []edit) string {
 	return text
 }
 
+// version parses a stack file's text as diff does; the case fails when the
+// program's parser refuses it.
+func version(t *testing.T, stack string, text []byte) *Version {
+	t.Helper()
+	f, err := stackconfig.ParseFile(stack, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet, err := stackconfig.Parse(f.Source())
+	if err != nil {
+		t.Fatalf("the parser refuses the stack file: %v", err)
+	}
+	return &Version{File: f, Fleet: fleet}
+}
+
 func TestCompare(t *testing.T) {
 	const globexBackup = "      backup:\n        schedule: cron(0 2 * * ? *)\n        retentionDays: 7\n"
 	const umbrellaBackup = "      backup:\n        schedule: cron(0 1 * * ? *)\n        retentionDays: 35\n        notifyEmail: ops@umbrella.example.com\n"
@@ -33,6 +48,7 @@ func TestCompare(t *testing.T) {
 		stack                   string
 		edits                   []edit
 		risks                   []string // "tenant/field"
+		confirmed               []string // the risks config confirms
 		added, removed, changed []string
 	}{
 		{name: "no edit", stack: "prod"},
@@ -40,7 +56,7 @@ func TestCompare(t *testing.T) {
 		{name: "display name", stack: "prod", edits: []edit{{"name: Globex", "name: Globex GmbH"}}, changed: []string{"globex"}},
 		{name: "tenant added", stack: "prod", edits: []edit{{hooli, hooli + "    - id: wayne\n      name: Wayne\n      region: us-east-1\n"}}, added: []string{"wayne"}},
 		{name: "tenant removed", stack: "prod", edits: []edit{{hooli, ""}}, removed: []string{"hooli"}, risks: []string{"hooli/id"}},
-		{name: "tenant handed to another stack", stack: "prod", edits: []edit{{hooli, ""}, {"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:movedOut: [hooli]\n"}}, removed: []string{"hooli"}},
+		{name: "tenant handed to another stack", stack: "prod", edits: []edit{{hooli, ""}, {"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:movedOut: [hooli]\n"}}, removed: []string{"hooli"}, risks: []string{"hooli/id"}, confirmed: []string{"hooli/id"}},
 		{name: "renamed with formerIds", stack: "prod", edits: []edit{{"- id: hooli\n", "- id: hooli-inc\n      formerIds: [hooli]\n"}}, changed: []string{"hooli-inc"}},
 		{name: "renamed without formerIds", stack: "prod", edits: []edit{{"- id: hooli\n", "- id: hooli-inc\n"}}, added: []string{"hooli-inc"}, removed: []string{"hooli"}, risks: []string{"hooli/id"}},
 		{name: "region moved", stack: "prod", edits: []edit{{"region: us-west-2", "region: us-east-2"}}, changed: []string{"hooli"}, risks: []string{"hooli/region"}},
@@ -52,12 +68,12 @@ func TestCompare(t *testing.T) {
 		{name: "protect already off", stack: "dev", edits: []edit{{"tenancy:branch: develop", "tenancy:branch: next"}}},
 		{name: "fewer aurora instances", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n        instances: 2\n", "        instanceClass: db.r6g.large\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/database.instances"}},
 		{name: "regions narrowed", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n"}}, risks: []string{"globex/regions", "umbrella/regions"}},
-		{name: "regions narrowed, handed over", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n  tenancy:movedOut: [globex, umbrella]\n"}}},
+		{name: "regions narrowed, handed over", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2]\n  tenancy:movedOut: [globex, umbrella]\n"}}, risks: []string{"globex/regions", "umbrella/regions"}, confirmed: []string{"globex/regions", "umbrella/regions"}},
 		{name: "regions widened", stack: "prod", edits: []edit{{"tenancy:protect: true\n", "tenancy:protect: true\n  tenancy:regions: [us-east-1, us-west-2, ap-southeast-2, eu-central-1, eu-west-1]\n"}}},
-		{name: "major upgrade", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n", "        instanceClass: db.r6g.large\n        engineVersion: \"17\"\n        allowMajorVersionUpgrade: true\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/database.engineVersion"}},
+		{name: "major upgrade", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n", "        instanceClass: db.r6g.large\n        engineVersion: \"17\"\n        allowMajorVersionUpgrade: true\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/database.engineVersion"}, confirmed: []string{"umbrella/database.engineVersion"}},
 		{name: "default version spelt out", stack: "prod", edits: []edit{{"        instanceClass: db.r6g.large\n", "        instanceClass: db.r6g.large\n        engineVersion: \"16\"\n"}}, changed: []string{"umbrella"}},
 		{name: "backup removed", stack: "prod", edits: []edit{{globexBackup, ""}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
-		{name: "backup removed, confirmed", stack: "prod", edits: []edit{{globexBackup, "      confirmBackupRemoval: true\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
+		{name: "backup removed, confirmed", stack: "prod", edits: []edit{{globexBackup, "      confirmBackupRemoval: true\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}, confirmed: []string{"globex/backup"}},
 		{name: "backup set to null", stack: "prod", edits: []edit{{globexBackup, "      backup: null\n"}}, changed: []string{"globex"}, risks: []string{"globex/backup"}},
 		{name: "offboarded, backup removed", stack: "prod", edits: []edit{{umbrellaBackup, ""}, {"      name: Umbrella Health\n", "      name: Umbrella Health\n      status: offboarded\n"}}, changed: []string{"umbrella"}, risks: []string{"umbrella/status", "umbrella/backup"}},
 		{name: "renamed, backup removed", stack: "prod", edits: []edit{{globexBackup, ""}, {"- id: globex\n", "- id: globex-gmbh\n      formerIds: [globex]\n"}}, changed: []string{"globex-gmbh"}, risks: []string{"globex-gmbh/backup"}},
@@ -72,21 +88,16 @@ func TestCompare(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			base, err := stackconfig.ParseFile(c.stack, text)
+			r, err := Compare(version(t, c.stack, text), version(t, c.stack, []byte(apply(t, string(text), c.edits))))
 			if err != nil {
 				t.Fatal(err)
 			}
-			current, err := stackconfig.ParseFile(c.stack, []byte(apply(t, string(text), c.edits)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := Compare(base, current)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var risks, changed []string
+			var risks, confirmed, changed []string
 			for _, risk := range r.Risks {
 				risks = append(risks, risk.Tenant+"/"+risk.Field)
+				if risk.Confirmed {
+					confirmed = append(confirmed, risk.Tenant+"/"+risk.Field)
+				}
 			}
 			for _, ch := range r.Changed {
 				changed = append(changed, ch.ID)
@@ -97,6 +108,7 @@ func TestCompare(t *testing.T) {
 				}
 			}
 			check("risks", risks, c.risks)
+			check("confirmed", confirmed, c.confirmed)
 			check("added", r.Added, c.added)
 			check("removed", r.Removed, c.removed)
 			check("changed", changed, c.changed)
@@ -105,11 +117,11 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCompareNewStack(t *testing.T) {
-	current, err := stackconfig.ReadFile("../../Pulumi.dev.yaml")
+	text, err := os.ReadFile("../../Pulumi.dev.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Compare(nil, current)
+	r, err := Compare(nil, version(t, "dev", text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +130,11 @@ func TestCompareNewStack(t *testing.T) {
 	}
 }
 
+// TestCompareRefusesABrokenTenantsList: a file whose tenants are not a list
+// has no changes to tell, whatever fleet comes with it.
 func TestCompareRefusesABrokenTenantsList(t *testing.T) {
-	base := &stackconfig.File{Stack: "prod", Values: map[string]string{"tenants": "[]"}}
-	current := &stackconfig.File{Stack: "prod", Values: map[string]string{"tenants": `{"id": "acme"}`}}
+	base := &Version{File: &stackconfig.File{Stack: "prod", Values: map[string]string{"tenants": "[]"}}, Fleet: &stackconfig.Fleet{}}
+	current := &Version{File: &stackconfig.File{Stack: "prod", Values: map[string]string{"tenants": `{"id": "acme"}`}}, Fleet: &stackconfig.Fleet{}}
 	if _, err := Compare(base, current); err == nil {
 		t.Error("want an error for a tenants value that is not a list")
 	}
