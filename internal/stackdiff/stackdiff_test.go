@@ -84,7 +84,7 @@ func TestCompare(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			text, err := os.ReadFile("../../Pulumi." + c.stack + ".yaml")
+			text, err := os.ReadFile("../../testdata/stacks/fleet/Pulumi." + c.stack + ".yaml")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +117,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCompareNewStack(t *testing.T) {
-	text, err := os.ReadFile("../../Pulumi.dev.yaml")
+	text, err := os.ReadFile("../../testdata/stacks/fleet/Pulumi.dev.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
