@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,23 +227,56 @@ func TestOffboardedTenantMayLeaveConfig(t *testing.T) {
 	}
 }
 
+// handover picks, from the parsed prod stack, a region with at least two
+// tenants for a test to hand to another stack: the region's tenants,
+// sorted, and the regions the stack keeps, as a tenancy:regions value.
+func handover(t *testing.T) (ids []string, kept string) {
+	t.Helper()
+	fleet := parsedFleet(t, "prod")
+	byRegion := map[string][]string{}
+	for _, tn := range fleet.Tenants {
+		byRegion[tn.Args.Region] = append(byRegion[tn.Args.Region], tn.ID)
+	}
+	for _, region := range fleet.Regions() {
+		if len(byRegion[region]) < 2 {
+			continue
+		}
+		var others []string
+		for _, r := range fleet.Regions() {
+			if r != region {
+				others = append(others, r)
+			}
+		}
+		out, _ := json.Marshal(others)
+		return slices.Sorted(slices.Values(byRegion[region])), string(out)
+	}
+	t.Fatal("the prod stack has no region with two tenants")
+	return nil, ""
+}
+
+func jsonList(ids ...string) string {
+	out, _ := json.Marshal(ids)
+	return string(out)
+}
+
 // A stack that stops deploying a region (tenancy:regions) drops that
 // region's tenants: refused, unless they were moved to another stack with
 // `pulumi state move` and are listed in movedOut.
 func TestRegionHandedToAnotherStack(t *testing.T) {
 	previous := deployedProd(t)
+	ids, kept := handover(t)
 	for _, c := range []struct {
 		name     string
 		movedOut string
 		wantErr  string
 	}{
-		{"without movedOut", "", `tenant "globex": regions: no longer selects the tenant's region`},
-		{"with movedOut", `["globex", "umbrella"]`, ""},
-		{"movedOut names one of two", `["globex"]`, `tenant "umbrella": regions:`},
+		{"without movedOut", "", fmt.Sprintf(`tenant %q: regions: no longer selects the tenant's region`, ids[0])},
+		{"with movedOut", jsonList(ids...), ""},
+		{"movedOut names one of two", jsonList(ids[0]), fmt.Sprintf(`tenant %q: regions:`, ids[1])},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			config, secrets := stackConfig(t, "prod")
-			config["tenancy:regions"] = `["us-east-1", "us-west-2", "ap-southeast-2"]`
+			config["tenancy:regions"] = kept
 			if c.movedOut != "" {
 				config["tenancy:movedOut"] = c.movedOut
 			}
@@ -249,8 +285,8 @@ func TestRegionHandedToAnotherStack(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, ok := byName(cloud.Resources())["globex"]; ok {
-					t.Error("globex is still deployed by this stack")
+				if _, ok := byName(cloud.Resources())[ids[0]]; ok {
+					t.Errorf("%s is still deployed by this stack", ids[0])
 				}
 				return
 			}
@@ -269,38 +305,39 @@ func TestRegionHandedToAnotherStack(t *testing.T) {
 // regions, offboarded or not, it keeps its data only when `pulumi state
 // move` took it to another stack.
 func TestTenantsLeaveTheStackOnlyThroughMovedOut(t *testing.T) {
+	ids, kept := handover(t)
+	subject := ids[0]
 	for _, c := range []struct {
 		name     string
-		offboard bool   // the last deployment shows globex offboarded
-		drop     bool   // globex is removed from the list, not left outside the regions
+		offboard bool   // the last deployment shows the subject offboarded
+		drop     bool   // the subject is removed from the list, not left outside the regions
 		movedOut string // tenancy:movedOut
 		wantErr  string
 	}{
-		{name: "dropped, active", drop: true, wantErr: `tenant "globex": id: the tenant is no longer deployed`},
-		{name: "dropped, active, moved out", drop: true, movedOut: `["globex"]`},
+		{name: "dropped, active", drop: true, wantErr: fmt.Sprintf(`tenant %q: id: the tenant is no longer deployed`, subject)},
+		{name: "dropped, active, moved out", drop: true, movedOut: jsonList(subject)},
 		{name: "dropped, offboarded", drop: true, offboard: true},
-		{name: "outside the regions, offboarded", offboard: true, wantErr: `tenant "globex": regions: no longer selects the tenant's region`},
-		{name: "outside the regions, offboarded, moved out", offboard: true, movedOut: `["globex", "umbrella"]`},
+		{name: "outside the regions, offboarded", offboard: true, wantErr: fmt.Sprintf(`tenant %q: regions: no longer selects the tenant's region`, subject)},
+		{name: "outside the regions, offboarded, moved out", offboard: true, movedOut: jsonList(ids...)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			previous := deployedProd(t)
 			if c.offboard {
-				previous["globex"].(map[string]any)["status"] = "offboarded"
+				previous[subject].(map[string]any)["status"] = "offboarded"
 			}
 			config, secrets := stackConfig(t, "prod")
 			if c.drop {
 				editTenants(t, config, func(ts []map[string]any) []map[string]any {
 					var out []map[string]any
 					for _, tn := range ts {
-						if tn["id"] != "globex" {
+						if tn["id"] != subject {
 							out = append(out, tn)
 						}
 					}
 					return out
 				})
 			} else {
-				// globex and umbrella are in eu-central-1
-				config["tenancy:regions"] = `["us-east-1", "us-west-2", "ap-southeast-2"]`
+				config["tenancy:regions"] = kept
 			}
 			if c.movedOut != "" {
 				config["tenancy:movedOut"] = c.movedOut
