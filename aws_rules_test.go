@@ -124,7 +124,8 @@ func TestAppVariablesNameItsOwnData(t *testing.T) {
 					tenant.VariableDatabaseEngine: cfg.Database["engine"], tenant.VariableDatabaseRegion: cfg.Database["region"],
 					tenant.VariableTableName: cfg.Database["tableName"], tenant.VariableTableArn: cfg.Database["tableArn"],
 					tenant.VariableClusterArn: cfg.Database["clusterArn"], tenant.VariableSecretArn: cfg.Database["secretArn"],
-					tenant.VariableDatabaseName: cfg.Database["databaseName"],
+					tenant.VariableDatabaseName: cfg.Database["databaseName"], tenant.VariableIsolation: cfg.Database["isolation"],
+					tenant.VariableSchema: cfg.Database["schema"], tenant.VariableKeyPrefix: cfg.Database["keyPrefix"],
 				}
 				for k, v := range want {
 					if db[k] != v {
@@ -144,6 +145,7 @@ func TestAppVariablesNameItsOwnData(t *testing.T) {
 func ownData(t *testing.T, rs []mockcloud.Resource, id string) map[string]string {
 	t.Helper()
 	want := map[string]string{}
+	byName := byName(rs)
 	for _, r := range rs {
 		if tenantOf(r) != id {
 			continue
@@ -152,15 +154,37 @@ func ownData(t *testing.T, rs []mockcloud.Resource, id string) map[string]string
 		region := strings.Split(fmt.Sprint(out["arn"]), ":")
 		switch r.Type {
 		case "aws:dynamodb/table:Table":
-			want[tenant.VariableDatabaseEngine] = "dynamodb"
+			want[tenant.VariableDatabaseEngine], want[tenant.VariableIsolation] = "dynamodb", "cluster"
 			want[tenant.VariableTableName], want[tenant.VariableTableArn] = out["name"].(string), out["arn"].(string)
 			want[tenant.VariableDatabaseRegion] = region[3]
-		case "aws:rds/cluster:Cluster":
-			want[tenant.VariableDatabaseEngine] = "aurora-postgresql"
-			want[tenant.VariableClusterArn], want[tenant.VariableDatabaseName] = out["arn"].(string), out["databaseName"].(string)
-			want[tenant.VariableDatabaseRegion] = region[3]
+		case "aws:amplify/app:App":
+			// A schema-level DynamoDB tenant has no table of its own: its
+			// data is its region's shared table.
+			vars := awsrules.Plain(r.Inputs)["environmentVariables"].(map[string]any)
+			if vars[tenant.VariableIsolation] == "schema" && vars[tenant.VariableDatabaseEngine] == "dynamodb" {
+				region := strings.Split(fmt.Sprint(out["arn"]), ":")[3]
+				shared := awsrules.Plain(byName[region+"-shared-table"].Outputs)
+				want[tenant.VariableDatabaseEngine], want[tenant.VariableIsolation] = "dynamodb", "schema"
+				want[tenant.VariableTableName], want[tenant.VariableTableArn] = shared["name"].(string), shared["arn"].(string)
+				want[tenant.VariableDatabaseRegion], want[tenant.VariableKeyPrefix] = region, id+"#"
+			}
+		case "aws:lambda/invocation:Invocation":
+			// Every Aurora tenant's app role: where its data is, at any level.
+			var in map[string]string
+			if err := json.Unmarshal([]byte(awsrules.Plain(r.Inputs)["input"].(string)), &in); err != nil {
+				t.Fatalf("%s: input: %v", r.Name, err)
+			}
+			want[tenant.VariableDatabaseEngine], want[tenant.VariableIsolation] = "aurora-postgresql", in["isolation"]
+			want[tenant.VariableClusterArn], want[tenant.VariableDatabaseName] = in["clusterArn"], in["database"]
+			want[tenant.VariableDatabaseRegion] = strings.Split(in["clusterArn"], ":")[3]
+			if in["isolation"] == "schema" {
+				want[tenant.VariableSchema] = "tenant-" + id
+			}
 		case "aws:secretsmanager/secret:Secret":
-			want[tenant.VariableSecretArn] = out["arn"].(string)
+			// The app reads its own role's credentials, never the master's.
+			if strings.HasSuffix(r.Name, "-db-app-secret") {
+				want[tenant.VariableSecretArn] = out["arn"].(string)
+			}
 		}
 	}
 	if want[tenant.VariableDatabaseEngine] == "" {

@@ -61,6 +61,28 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			g["region"], g["confirmMove"] = "eu-west-1", "eu-west-1"
 			return ts
 		}, `tenant "globex": region: changing`},
+		{"isolation change refused", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "hooli")["database"] = map[string]any{"isolation": "schema"}
+			return ts
+		}, `tenant "hooli": database.isolation: changing "cluster" to "schema" would create a new, empty database`},
+		{"isolation change confirmed", func(ts []map[string]any) []map[string]any {
+			h := tenantNamed(ts, "hooli")
+			h["database"], h["confirmMove"] = map[string]any{"isolation": "schema"}, "cluster"
+			return ts
+		}, ""},
+		{"account change refused", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "hooli")["account"] = map[string]any{"roleArn": "arn:aws:iam::210987654321:role/tenancy"}
+			return ts
+		}, `tenant "hooli": account: changing "own" to "210987654321" would create a new, empty database`},
+		{"account change confirmed", func(ts []map[string]any) []map[string]any {
+			h := tenantNamed(ts, "hooli")
+			h["account"], h["confirmMove"] = map[string]any{"roleArn": "arn:aws:iam::210987654321:role/tenancy"}, "own"
+			return ts
+		}, ""},
+		{"stale confirmMove refused", func(ts []map[string]any) []map[string]any {
+			tenantNamed(ts, "hooli")["confirmMove"] = "us-east-1"
+			return ts
+		}, `tenant "hooli": confirmMove: "us-east-1" names nothing the tenant is leaving`},
 		{"active tenant removed", func(ts []map[string]any) []map[string]any {
 			return ts[1:]
 		}, `tenant "acme": id: the tenant is no longer deployed by this stack while it was active`},
@@ -158,6 +180,34 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			if n := tenantResources(cloud); n != 0 {
 				t.Errorf("registered %d resources before refusing, want 0", n)
 			}
+		})
+	}
+}
+
+// A deployment made before the tenants output had isolation and account
+// was at cluster level in the deployer's account, the only ones there were:
+// a level or account change against it is refused all the same.
+func TestMovesAgainstDeploymentsBeforeIsolation(t *testing.T) {
+	previous := deployedProd(t)
+	for _, out := range previous {
+		o := out.(map[string]any)
+		delete(o, "account")
+		delete(o["database"].(map[string]any), "isolation")
+	}
+	for _, c := range []struct {
+		name, wantErr string
+		edit          func(h map[string]any)
+	}{
+		{"isolation", `tenant "hooli": database.isolation: changing "cluster" to "schema"`, func(h map[string]any) { h["database"] = map[string]any{"isolation": "schema"} }},
+		{"account", `tenant "hooli": account: changing "own" to "210987654321"`, func(h map[string]any) {
+			h["account"] = map[string]any{"roleArn": "arn:aws:iam::210987654321:role/tenancy"}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			config, secrets := stackConfig(t, "prod")
+			editTenants(t, config, func(ts []map[string]any) []map[string]any { c.edit(tenantNamed(ts, "hooli")); return ts })
+			_, _, err := run(t, "prod", config, secrets, previous)
+			wantOutcome(t, err, c.wantErr)
 		})
 	}
 }

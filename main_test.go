@@ -42,6 +42,10 @@ var childTypes = map[string]string{
 	"service-boundary":     "aws:iam/policy:Policy",
 	"service-backend":      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 	"db-final-snapshot":    "random:index/randomId:RandomId",
+	"db-app-password":      "random:index/randomPassword:RandomPassword",
+	"db-app-secret":        "aws:secretsmanager/secret:Secret",
+	"db-app-secret-value":  "aws:secretsmanager/secretVersion:SecretVersion",
+	"db-app-role":          "aws:lambda/invocation:Invocation",
 }
 
 // expectation is what one tenant of a stack must get, computed from the
@@ -81,11 +85,21 @@ func parsedFleet(t testing.TB, stack string) *stackconfig.Fleet {
 
 // childrenOf lists the children a tenant with args a gets, by name suffix.
 func childrenOf(a tenant.TenantStackArgs) []string {
-	children := []string{"key", "db"}
-	if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
+	d := a.Database
+	children := []string{"key"}
+	if !d.Isolation.Pooled() {
+		children = append(children, "db")
+	}
+	if d.Engine == tenant.EngineAuroraPostgreSQL && !d.Isolation.Pooled() {
 		children = append(children, "db-password", "db-secret", "db-secret-value", "db-final-snapshot")
-		for i := 1; i <= *a.Database.Instances; i++ {
+		for i := 1; i <= *d.Instances; i++ {
 			children = append(children, fmt.Sprintf("db-%d", i))
+		}
+	}
+	if d.Engine == tenant.EngineAuroraPostgreSQL {
+		children = append(children, "db-app-password", "db-app-secret", "db-app-secret-value")
+		if a.Status != tenant.StatusOffboarded {
+			children = append(children, "db-app-role")
 		}
 	}
 	if a.Status != tenant.StatusOffboarded {
@@ -321,6 +335,7 @@ func TestTaggableResourcesCarryCostAllocationTags(t *testing.T) {
 		"aws:secretsmanager/secretVersion:SecretVersion": true, "aws:backup/selection:Selection": true,
 		"aws:sns/topicPolicy:TopicPolicy": true, "aws:sns/topicSubscription:TopicSubscription": true,
 		"aws:backup/vaultNotifications:VaultNotifications": true, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": true,
+		"aws:lambda/invocation:Invocation": true,
 	}
 	for _, stack := range stackFiles {
 		t.Run(stack, func(t *testing.T) {

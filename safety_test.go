@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -106,22 +109,34 @@ func TestAWSSideGuards(t *testing.T) {
 		})
 	}
 	// Retention comes from config in prod (acme: 14) and defaults to 7.
+	// A region's shared cluster has the shared cluster's settings, and its
+	// snapshots the shared prefix.
+	fleet := parsedFleet(t, "prod")
 	retention := map[string]float64{}
-	for _, tn := range parsedFleet(t, "prod").Tenants {
+	for _, tn := range fleet.Tenants {
 		if days := tn.Args.Database.BackupRetentionDays; days != nil {
 			retention[tn.ID+"-db"] = float64(*days)
+		}
+		if tn.Args.Database.Isolation.Pooled() {
+			shared := tenant.SharedPrefix(tn.Args.Account, tn.Args.Region)
+			retention[shared+"-db"] = float64(*tenant.TenantStackArgs{Environment: fleet.Environment,
+				Database: tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL, BackupRetentionDays: fleet.SharedCluster.BackupRetentionDays}}.WithDefaults().Database.BackupRetentionDays)
 		}
 	}
 	for _, r := range clouds["prod"].Resources() {
 		if r.Type != "aws:rds/cluster:Cluster" {
 			continue
 		}
-		want := retention[r.Name]
-		if got := input(r, "backupRetentionPeriod").NumberValue(); got != want {
+		want, ok := retention[r.Name]
+		if got := input(r, "backupRetentionPeriod").NumberValue(); !ok || got != want {
 			t.Errorf("%s: backupRetentionPeriod %v, want %v", r.Name, got, want)
 		}
-		if id := input(r, "finalSnapshotIdentifier").StringValue(); !regexp.MustCompile(`^` + tenantOf(r) + `-final-[0-9a-f]{8}$`).MatchString(id) {
-			t.Errorf("%s: finalSnapshotIdentifier %q, want %s-final-<8 hex>", r.Name, id, tenantOf(r))
+		owner := tenantOf(r)
+		if owner == "" {
+			owner = strings.TrimSuffix(r.Name, "-db")
+		}
+		if id := input(r, "finalSnapshotIdentifier").StringValue(); !regexp.MustCompile(`^` + owner + `-final-[0-9a-f]{8}$`).MatchString(id) {
+			t.Errorf("%s: finalSnapshotIdentifier %q, want %s-final-<8 hex>", r.Name, id, owner)
 		}
 	}
 }
@@ -208,7 +223,21 @@ func TestPoliciesNameOnlyTheTenantsResources(t *testing.T) {
 					if !strings.Contains(arn, ":"+region+":") && !isUnscopable(st.Action, arn) {
 						t.Errorf("%s/%s: resource %q is outside %s", stack, r.Name, arn, region)
 					}
+					if id == "" {
+						// A region's shared role (the provisioner) names no
+						// tenant: it may act only on what tenancy tagged.
+						if st.Condition["StringEquals"]["aws:ResourceTag/managed-by"] != "tenancy" {
+							t.Errorf("%s/%s: resource %q is not limited to resources tagged managed-by=tenancy (actions %v)", stack, r.Name, arn, st.Action)
+						}
+						continue
+					}
 					if strings.Contains(arn, "/"+id+"-") || strings.Contains(arn, ":"+id+"-") {
+						continue
+					}
+					if p := sharedGrantProblem(st, arn, region, id); p != "ours" {
+						if p != "" {
+							t.Errorf("%s/%s: %s", stack, r.Name, p)
+						}
 						continue
 					}
 					// Snapshot names of AWS Backup cannot name the tenant: only
@@ -228,6 +257,33 @@ func TestPoliciesNameOnlyTheTenantsResources(t *testing.T) {
 			t.Errorf("%s: no policies checked", stack)
 		}
 	}
+}
+
+// sharedGrantProblem checks a tenant's grant on its region's shared
+// resources: the shared table only for items under its own key prefix,
+// the shared cluster only through the Data API (PostgreSQL's roles
+// separate the tenants inside it), the shared key. It returns "ours" when
+// arn is not a shared resource, "" when the grant is fine.
+func sharedGrantProblem(st policyStatement, arn, region, id string) string {
+	prefix := tenant.SharedPrefix(nil, region)
+	if !strings.Contains(arn, "/"+prefix+"-") && !strings.Contains(arn, ":"+prefix+"-") {
+		return "ours"
+	}
+	switch {
+	case strings.Contains(arn, ":table/"):
+		keys, _ := json.Marshal(st.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"])
+		if string(keys) != `["`+id+`#*"]` || slices.Contains(st.Action, "dynamodb:Scan") {
+			return fmt.Sprintf("%s: the shared table is granted beyond the tenant's items (leading keys %s, actions %v)", arn, keys, st.Action)
+		}
+	case strings.Contains(arn, ":cluster:"):
+		if slices.ContainsFunc(st.Action, func(a string) bool { return !strings.HasPrefix(a, "rds-data:") }) {
+			return fmt.Sprintf("%s: the shared cluster is granted more than the Data API: %v", arn, st.Action)
+		}
+	case strings.Contains(arn, ":key/"):
+	default:
+		return fmt.Sprintf("%s: a shared resource no tenant may be granted", arn)
+	}
+	return ""
 }
 
 // unscopable are the grants of the backup and restore roles that cannot

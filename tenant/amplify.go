@@ -72,7 +72,7 @@ func (b *builder) app(key *kms.Key, db *database) (*amplify.App, error) {
 	contract := b.contract()
 	userVars := a.EnvironmentVariables
 	vars := pulumi.All(db.name, db.arn, db.secretArn).ApplyT(func(v []any) (map[string]string, error) {
-		return contract.withDatabase(v[0].(string), v[1].(string), v[2].(string)).variables(userVars)
+		return contract.withDatabase(db, v[0].(string), v[1].(string), v[2].(string)).variables(userVars)
 	}).(pulumi.StringMapOutput)
 	service, err := b.serviceRole()
 	if err != nil {

@@ -70,6 +70,15 @@ type TenantStackArgs struct {
 	// Provider is the aws provider for Region, shared by every tenant of the
 	// region. When nil, the component creates its own provider as a child.
 	Provider *aws.Provider
+	// Account is the AWS account the tenant lives in, when it is not the
+	// deployer's own: everything of the tenant is created there, through
+	// Provider (NewAccountProvider), which must be for this account and
+	// Region. It can never change in place.
+	Account *AccountArgs
+	// Shared are the resources of Region (in Account) that pooled tenants
+	// share (NewRegionShared): required when Database.Isolation is
+	// database or schema, and for an Aurora tenant's application role.
+	Shared *Shared
 	// Network is where a new Aurora cluster is created, shared by every
 	// Aurora tenant of the region (NewRegionNetwork, or an existing subnet
 	// group). When nil, an Aurora tenant creates its own network as
@@ -248,6 +257,12 @@ func (a *TenantStackArgs) ValidateOwn() error {
 	errs = append(errs, d.Database.problems()...)
 	if d.Backup != nil {
 		errs = append(errs, d.Backup.problems()...)
+		if d.Database.Isolation.Pooled() {
+			add("backup", "backs up a tenant's own table or cluster; a %s-level tenant's data is in the region's shared %s, which AWS Backup can only back up whole (README: Isolation levels, for a per-tenant export)", d.Database.Isolation, sharedWhat(d.Database.Engine))
+		}
+	}
+	if d.Account != nil {
+		errs = append(errs, d.Account.problems()...)
 	}
 	return errors.Join(errs...)
 }

@@ -11,9 +11,16 @@ import (
 // builder creates a tenant's children. It is the one place that knows how a
 // child is named, parented, given its provider, tagged and protected.
 type builder struct {
-	ctx      *pulumi.Context
-	t        *TenantStack
-	id       string
+	ctx *pulumi.Context
+	// parent is the component the children belong to: a TenantStack, or
+	// a region's RegionShared.
+	parent pulumi.Resource
+	// id prefixes every child's name: the tenant ID, or the shared
+	// resources' prefix.
+	id string
+	// shared is true for a region's shared resources, which carry no
+	// tenant's tags.
+	shared   bool
 	args     *TenantStackArgs
 	provider *aws.Provider
 	// ownProvider is true when the component created its provider itself.
@@ -24,16 +31,16 @@ type builder struct {
 }
 
 func newBuilder(ctx *pulumi.Context, t *TenantStack, id string, a *TenantStackArgs) (*builder, error) {
-	b := &builder{ctx: ctx, t: t, id: id, args: a, provider: a.Provider}
+	b := &builder{ctx: ctx, parent: t, id: id, args: a, provider: a.Provider}
 	if b.provider == nil {
-		p, err := newRegionProvider(ctx, b.name("aws"), a.Region, pulumi.Parent(t))
+		p, err := newAccountProvider(ctx, b.name("aws"), a.Account, a.Region, pulumi.Parent(t))
 		if err != nil {
 			return nil, fmt.Errorf("region provider: %w", err)
 		}
 		b.provider, b.ownProvider = p, true
 	}
 	b.account = aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{},
-		pulumi.Parent(t), pulumi.Provider(b.provider)).AccountId()
+		pulumi.Parent(b.parent), pulumi.Provider(b.provider)).AccountId()
 	return b, nil
 }
 
@@ -47,13 +54,22 @@ func (b *builder) physicalName(typ, suffix string) pulumi.StringPtrInput {
 	return nil
 }
 
+// owner is what the children belong to, for descriptions: "tenant acme"
+// or "shared eu-west-1-shared".
+func (b *builder) owner() string {
+	if b.shared {
+		return "shared " + b.id
+	}
+	return "tenant " + b.id
+}
+
 // name is the logical name of a child: the tenant ID, a hyphen, the suffix.
 // The prefix lets an alias on the component carry every child with it.
 func (b *builder) name(suffix string) string { return b.id + "-" + suffix }
 
 // opts are the options every child gets: its parent and the region provider.
 func (b *builder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(b.t), pulumi.Provider(b.provider)}, extra...)
+	return append([]pulumi.ResourceOption{pulumi.Parent(b.parent), pulumi.Provider(b.provider)}, extra...)
 }
 
 // dataOpts are the options of a data-bearing child (key, database, secret):
@@ -66,8 +82,16 @@ func (b *builder) dataOpts(extra ...pulumi.ResourceOption) []pulumi.ResourceOpti
 	return b.opts(extra...)
 }
 
-// tags are the cost-allocation tags of every taggable child.
+// tags are the cost-allocation tags of every taggable child: a tenant's
+// own, or, for a region's shared resources, "shared" with the prefix.
 func (b *builder) tags() pulumi.StringMap {
+	if b.shared {
+		return pulumi.StringMap{
+			"shared":      pulumi.String(b.id),
+			"environment": pulumi.String(b.args.Environment),
+			"managed-by":  pulumi.String("tenancy"),
+		}
+	}
 	return pulumi.StringMap{
 		"tenant":      pulumi.String(b.id),
 		"environment": pulumi.String(b.args.Environment),

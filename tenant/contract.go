@@ -23,6 +23,15 @@ const (
 	VariableClusterArn   = "TENANCY_CLUSTER_ARN"
 	VariableSecretArn    = "TENANCY_SECRET_ARN"
 	VariableDatabaseName = "TENANCY_DATABASE_NAME"
+	// VariableIsolation is the isolation level: cluster, database or
+	// schema.
+	VariableIsolation = "TENANCY_DATABASE_ISOLATION"
+	// VariableSchema is a schema-level Aurora tenant's schema, also the
+	// first entry of its role's search_path.
+	VariableSchema = "TENANCY_DATABASE_SCHEMA"
+	// VariableKeyPrefix starts the partition key of every item a
+	// schema-level DynamoDB tenant may touch in the shared table.
+	VariableKeyPrefix = "TENANCY_KEY_PREFIX"
 )
 
 // tenantConfig is the JSON of the tenantConfig variable; region and name
@@ -40,27 +49,32 @@ type tenantConfig struct {
 // the table fields, Aurora tenants the cluster fields.
 type databaseConfig struct {
 	Engine       DatabaseEngine `json:"engine"`
+	Isolation    Isolation      `json:"isolation"`
 	Region       string         `json:"region"`
 	TableName    string         `json:"tableName,omitempty"`
 	TableArn     string         `json:"tableArn,omitempty"`
 	ClusterArn   string         `json:"clusterArn,omitempty"`
 	SecretArn    string         `json:"secretArn,omitempty"`
 	DatabaseName string         `json:"databaseName,omitempty"`
+	Schema       string         `json:"schema,omitempty"`
+	KeyPrefix    string         `json:"keyPrefix,omitempty"`
 }
 
 // contract is the tenant's config before its database is known.
 func (b *builder) contract() tenantConfig {
 	a := b.args
 	return tenantConfig{Region: a.Region, Name: a.DisplayName, ID: b.id, Environment: a.Environment, Tier: a.Tier,
-		Database: databaseConfig{Engine: a.Database.Engine, Region: a.Region}}
+		Database: databaseConfig{Engine: a.Database.Engine, Isolation: a.Database.Isolation, Region: a.Region}}
 }
 
-// withDatabase fills in the database's name, ARN and secret ARN.
-func (c tenantConfig) withDatabase(name, arn, secretArn string) tenantConfig {
+// withDatabase fills in where the database is: its name, ARN and secret
+// ARN once known, and what the level adds (database, schema, key prefix).
+func (c tenantConfig) withDatabase(db *database, name, arn, secretArn string) tenantConfig {
 	if c.Database.Engine == EngineAuroraPostgreSQL {
-		c.Database.ClusterArn, c.Database.SecretArn, c.Database.DatabaseName = arn, secretArn, auroraDatabaseName
+		c.Database.ClusterArn, c.Database.SecretArn = arn, secretArn
+		c.Database.DatabaseName, c.Database.Schema = db.databaseName, db.schema
 	} else {
-		c.Database.TableName, c.Database.TableArn = name, arn
+		c.Database.TableName, c.Database.TableArn, c.Database.KeyPrefix = name, arn, db.keyPrefix
 	}
 	return c
 }
@@ -82,6 +96,7 @@ func (c tenantConfig) variables(user map[string]string) (map[string]string, erro
 		VariableDatabaseEngine: string(d.Engine), VariableDatabaseRegion: d.Region,
 		VariableTableName: d.TableName, VariableTableArn: d.TableArn,
 		VariableClusterArn: d.ClusterArn, VariableSecretArn: d.SecretArn, VariableDatabaseName: d.DatabaseName,
+		VariableIsolation: string(d.Isolation), VariableSchema: d.Schema, VariableKeyPrefix: d.KeyPrefix,
 	}
 	for k, v := range set {
 		if v != "" {

@@ -18,6 +18,15 @@ type database struct {
 	name      pulumi.StringOutput
 	arn       pulumi.StringOutput
 	secretArn pulumi.StringOutput
+	// endpoint is an Aurora cluster's writer endpoint, empty for DynamoDB.
+	endpoint pulumi.StringOutput
+	// databaseName is the PostgreSQL database the app connects to, and
+	// schema its schema at schema level; both empty for DynamoDB.
+	databaseName, schema string
+	// keyPrefix starts the partition key of every item of a schema-level
+	// DynamoDB tenant in the shared table; keyArn is the table's key.
+	keyPrefix string
+	keyArn    pulumi.StringOutput
 }
 
 // Fixed names inside each tenant's database; the tenant ID already makes
@@ -30,15 +39,22 @@ const (
 )
 
 func (b *builder) database(key *kms.Key) (*database, error) {
-	if b.args.Database.Engine == EngineAuroraPostgreSQL {
+	d := b.args.Database
+	switch {
+	case d.Engine == EngineAuroraPostgreSQL && d.Isolation.Pooled():
+		return b.pooledAurora(key)
+	case d.Engine == EngineAuroraPostgreSQL:
 		return b.aurora(key)
+	case d.Isolation == IsolationSchema:
+		return b.pooledTable(), nil
 	}
-	return b.dynamoDB(key)
+	return b.dynamoDB(key, "db")
 }
 
-// dynamoDB creates an on-demand single-table design table (pk, sk).
-func (b *builder) dynamoDB(key *kms.Key) (*database, error) {
-	table, err := dynamodb.NewTable(b.ctx, b.name("db"), &dynamodb.TableArgs{
+// dynamoDB creates an on-demand single-table design table (pk, sk), named
+// suffix.
+func (b *builder) dynamoDB(key *kms.Key, suffix string) (*database, error) {
+	table, err := dynamodb.NewTable(b.ctx, b.name(suffix), &dynamodb.TableArgs{
 		BillingMode: pulumi.String("PAY_PER_REQUEST"),
 		HashKey:     pulumi.String("pk"),
 		RangeKey:    pulumi.String("sk"),
@@ -57,7 +73,8 @@ func (b *builder) dynamoDB(key *kms.Key) (*database, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dynamodb table: %w", err)
 	}
-	return &database{name: table.Name, arn: table.Arn, secretArn: pulumi.String("").ToStringOutput()}, nil
+	empty := pulumi.String("").ToStringOutput()
+	return &database{name: table.Name, arn: table.Arn, secretArn: empty, endpoint: empty, keyArn: key.Arn}, nil
 }
 
 // aurora creates an Aurora PostgreSQL cluster (Serverless v2 unless a
@@ -121,8 +138,9 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		return nil, fmt.Errorf("aurora cluster: %w", err)
 	}
 
+	var writer pulumi.Resource
 	for i := 1; i <= *d.Instances; i++ {
-		_, err := rds.NewClusterInstance(b.ctx, b.name("db-"+strconv.Itoa(i)), &rds.ClusterInstanceArgs{
+		instance, err := rds.NewClusterInstance(b.ctx, b.name("db-"+strconv.Itoa(i)), &rds.ClusterInstanceArgs{
 			ClusterIdentifier:  cluster.ID(),
 			Engine:             cluster.Engine,
 			EngineVersion:      cluster.EngineVersion,
@@ -134,13 +152,28 @@ func (b *builder) aurora(key *kms.Key) (*database, error) {
 		if err != nil {
 			return nil, fmt.Errorf("aurora instance %d: %w", i, err)
 		}
+		if writer == nil {
+			writer = instance
+		}
 	}
 
-	secret, err := b.databaseSecret(key, cluster, password)
+	secret, err := b.credentials("db-secret", "Aurora master credentials", key, auroraMasterUsername, auroraDatabaseName,
+		password.Result, cluster.Endpoint, cluster.Port)
 	if err != nil {
 		return nil, err
 	}
-	return &database{name: cluster.ClusterIdentifier, arn: cluster.Arn, secretArn: secret.Arn}, nil
+	db := &database{name: cluster.ClusterIdentifier, arn: cluster.Arn, secretArn: secret.Arn, endpoint: cluster.Endpoint,
+		databaseName: auroraDatabaseName, keyArn: key.Arn}
+	if b.shared {
+		return db, nil
+	}
+	// The app gets a login role of its own; the master stays with the
+	// provisioner.
+	db.secretArn, err = b.appRole(key, db, secret.Arn, writer)
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 // clusterFixedAtCreate are the cluster inputs that count at creation only.
@@ -161,7 +194,7 @@ func (b *builder) network() (*Network, error) {
 	if b.args.Network != nil {
 		return b.args.Network, nil
 	}
-	return newNetwork(b.ctx, b.id, b.args.Region, b.provider, b.tags(), pulumi.Parent(b.t))
+	return newNetwork(b.ctx, b.id, b.args.Region, b.provider, b.tags(), pulumi.Parent(b.parent))
 }
 
 // finalSnapshotName is the name of the snapshot RDS takes when the cluster
@@ -180,36 +213,37 @@ func (b *builder) finalSnapshotName() (pulumi.StringOutput, error) {
 	return pulumi.Sprintf("%s-final-%s", b.id, suffix.Hex), nil
 }
 
-// databaseSecret keeps the master credentials in Secrets Manager, in the
-// tenant's region and under the tenant's key, in the shape the RDS Data API
-// reads.
-func (b *builder) databaseSecret(key *kms.Key, cluster *rds.Cluster, password *random.RandomPassword) (*secretsmanager.Secret, error) {
-	secret, err := secretsmanager.NewSecret(b.ctx, b.name("db-secret"), &secretsmanager.SecretArgs{
-		Description:          pulumi.Sprintf("tenancy %s/%s Aurora master credentials", b.args.Environment, b.id),
+// credentials keeps a login's credentials in Secrets Manager, in the
+// tenant's region and under its key, in the shape the RDS Data API reads:
+// the secret is named suffix, its value suffix-value, and description says
+// whose they are.
+func (b *builder) credentials(suffix, description string, key *kms.Key, username, dbname string, password, host pulumi.StringOutput, port pulumi.IntOutput) (*secretsmanager.Secret, error) {
+	secret, err := secretsmanager.NewSecret(b.ctx, b.name(suffix), &secretsmanager.SecretArgs{
+		Description:          pulumi.Sprintf("tenancy %s/%s %s", b.args.Environment, b.id, description),
 		KmsKeyId:             key.Arn,
 		RecoveryWindowInDays: pulumi.Int(keyDeletionWindowDays),
 		Tags:                 b.tags(),
 	}, b.dataOpts()...)
 	if err != nil {
-		return nil, fmt.Errorf("database secret: %w", err)
+		return nil, fmt.Errorf("%s: %w", description, err)
 	}
-	value := pulumi.All(password.Result, cluster.Endpoint, cluster.Port).ApplyT(func(v []any) (string, error) {
+	value := pulumi.All(password, host, port).ApplyT(func(v []any) (string, error) {
 		out, err := json.Marshal(map[string]any{
 			"engine":   "postgres",
-			"username": auroraMasterUsername,
+			"username": username,
 			"password": v[0],
 			"host":     v[1],
 			"port":     v[2],
-			"dbname":   auroraDatabaseName,
+			"dbname":   dbname,
 		})
 		return string(out), err
 	}).(pulumi.StringOutput)
-	_, err = secretsmanager.NewSecretVersion(b.ctx, b.name("db-secret-value"), &secretsmanager.SecretVersionArgs{
+	_, err = secretsmanager.NewSecretVersion(b.ctx, b.name(suffix+"-value"), &secretsmanager.SecretVersionArgs{
 		SecretId:     secret.ID(),
 		SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
 	}, b.dataOpts()...)
 	if err != nil {
-		return nil, fmt.Errorf("database secret value: %w", err)
+		return nil, fmt.Errorf("%s value: %w", description, err)
 	}
 	return secret, nil
 }

@@ -3,6 +3,7 @@ package tenant
 import (
 	"math"
 	"regexp"
+	"slices"
 
 	"github.com/amplify-tenancy/tenancy/internal/awsrules"
 )
@@ -16,6 +17,36 @@ const (
 	EngineDynamoDB         DatabaseEngine = "dynamodb"
 	EngineAuroraPostgreSQL DatabaseEngine = "aurora-postgresql"
 )
+
+// Isolation is how far a tenant's data is kept from other tenants' data
+// (README, "Isolation levels"). It decides which resources hold the data,
+// so it never changes in place: a move between levels is a migration.
+type Isolation string
+
+// The isolation levels. The tenant's app, key and roles are its own at
+// every level; what differs is where its rows or items live.
+const (
+	// IsolationCluster: the tenant's own DynamoDB table or Aurora cluster.
+	IsolationCluster Isolation = "cluster"
+	// IsolationDatabase: the tenant's own PostgreSQL database and login
+	// role in its region's shared Aurora cluster. Aurora only.
+	IsolationDatabase Isolation = "database"
+	// IsolationSchema: the tenant's own schema and login role in one
+	// shared database of its region's shared Aurora cluster, or, on
+	// DynamoDB, the tenant's items under its own partition-key prefix in
+	// the region's shared table.
+	IsolationSchema Isolation = "schema"
+)
+
+// isolations are the levels in the order README lists them.
+var isolations = []Isolation{IsolationSchema, IsolationDatabase, IsolationCluster}
+
+// Isolations returns the isolation levels, a copy the caller may change.
+func Isolations() []Isolation { return slices.Clone(isolations) }
+
+// Pooled reports whether the level keeps the tenant's data in its
+// region's shared resources.
+func (i Isolation) Pooled() bool { return i == IsolationDatabase || i == IsolationSchema }
 
 // Aurora Serverless v2 capacity limits in ACUs, from the Aurora User Guide,
 // "Capacity for Aurora Serverless v2": 0 to 256 in steps of 0.5, with at
@@ -32,6 +63,11 @@ const (
 type DatabaseArgs struct {
 	// Engine is the database engine. Default EngineDynamoDB.
 	Engine DatabaseEngine
+	// Isolation is where the tenant's data lives. Default
+	// IsolationCluster. The pooled levels (database, schema) live in
+	// TenantStackArgs.Shared and take no sizing of their own: the shared
+	// cluster is sized for the region.
+	Isolation Isolation
 	// MinCapacity is the Aurora Serverless v2 minimum in ACUs; nil takes
 	// the default, 0.5, and an explicit 0 stays 0 (new(0.0)).
 	MinCapacity *float64
@@ -76,7 +112,10 @@ func (d DatabaseArgs) withDefaults(environment string) DatabaseArgs {
 	if d.Engine == "" {
 		d.Engine = EngineDynamoDB
 	}
-	if d.Engine != EngineAuroraPostgreSQL {
+	if d.Isolation == "" {
+		d.Isolation = IsolationCluster
+	}
+	if d.Engine != EngineAuroraPostgreSQL || d.Isolation.Pooled() {
 		return d
 	}
 	if d.InstanceClass == "" {
@@ -111,6 +150,24 @@ func (d DatabaseArgs) problems() []error {
 	add := func(field, format string, v ...any) {
 		errs = append(errs, fieldErrorf("database."+field, format, v...))
 	}
+	if !slices.Contains(isolations, d.Isolation) {
+		add("isolation", "%q is not one of schema, database, cluster", d.Isolation)
+		return errs
+	}
+	if d.Engine == EngineDynamoDB && d.Isolation == IsolationDatabase {
+		add("isolation", "database is for aurora-postgresql: a DynamoDB table holds no databases. Use schema (the tenant's items under its own key prefix in the region's shared table) or cluster (its own table)")
+		return errs
+	}
+	if d.Isolation.Pooled() {
+		if d.MinCapacity != nil || d.MaxCapacity != nil || d.InstanceClass != "" || d.Instances != nil ||
+			d.BackupRetentionDays != nil || d.EngineVersion != "" || d.AllowMajorVersionUpgrade {
+			add("isolation", "%s lives in the region's shared %s, which is sized and versioned for the whole region; remove the tenant's capacity, instance, retention and version settings, or use isolation: cluster", d.Isolation, sharedWhat(d.Engine))
+		}
+		if d.Engine != EngineDynamoDB && d.Engine != EngineAuroraPostgreSQL {
+			add("engine", "%q is not one of dynamodb, aurora-postgresql", d.Engine)
+		}
+		return errs
+	}
 	switch d.Engine {
 	case EngineDynamoDB:
 		if d.MinCapacity != nil || d.MaxCapacity != nil || d.InstanceClass != "" || d.Instances != nil ||
@@ -142,6 +199,14 @@ func (d DatabaseArgs) problems() []error {
 		add("backupRetentionDays", "%d must be between 1 and %d", n, maxBackupDays)
 	}
 	return errs
+}
+
+// sharedWhat names the shared resource a pooled tenant of engine lives in.
+func sharedWhat(engine DatabaseEngine) string {
+	if engine == EngineDynamoDB {
+		return "table"
+	}
+	return "Aurora cluster"
 }
 
 // Serverless reports whether the Aurora cluster runs Serverless v2 instances.

@@ -24,7 +24,7 @@ func (b *builder) amplifyTrust() pulumi.StringOutput {
 // policy, named policySuffix.
 func (b *builder) role(suffix, policySuffix, description string, trust, policy pulumi.StringOutput) (*iam.Role, error) {
 	role, err := iam.NewRole(b.ctx, b.name(suffix), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("%s of tenant %s (%s)", description, b.id, b.args.Environment),
+		Description:      pulumi.Sprintf("%s of %s (%s)", description, b.owner(), b.args.Environment),
 		AssumeRolePolicy: trust,
 		Tags:             b.tags(),
 	}, b.opts()...)
@@ -40,19 +40,35 @@ func (b *builder) role(suffix, policySuffix, description string, trust, policy p
 
 // computeRole creates the role the Amplify SSR runtime assumes. Its policy
 // names this tenant's key and database ARNs and nothing else, so one
-// tenant's server code can never read another tenant's data.
+// tenant's server code can never read another tenant's data; in a shared
+// table, only items under the tenant's key prefix.
 func (b *builder) computeRole(key *kms.Key, db *database) (*iam.Role, error) {
-	engine := b.args.Database.Engine
+	engine, prefix := b.args.Database.Engine, db.keyPrefix
 	policy := policyOf(func(v []string) []policyStatement {
-		return dataAccessStatements(engine, v[0], v[1], v[2])
-	}, key.Arn, db.arn, db.secretArn)
+		return dataAccessStatements(engine, prefix, v[0], v[1], v[2], v[3])
+	}, key.Arn, db.arn, db.secretArn, db.keyArn)
 	return b.role("compute", "compute-data", "Amplify SSR compute role", b.amplifyTrust(), policy)
 }
 
+// tableActions are what an app does with its items; itemActions the ones
+// dynamodb:LeadingKeys limits (DynamoDB Developer Guide, "Using IAM policy
+// conditions for fine-grained access control": the condition applies to
+// actions that name a partition key, so Scan, which names none, is left
+// out for a tenant in a shared table).
+var (
+	itemActions = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+		"dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"}
+	tableActions = []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+		"dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"}
+)
+
 // dataAccessStatements grants read and write on exactly one tenant's
-// database and use of exactly its key.
-func dataAccessStatements(engine DatabaseEngine, keyArn, dbArn, secretArn string) []policyStatement {
-	keyUse := allow([]string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"}, keyArn)
+// database (or, with a key prefix, its items in a shared table) and use of
+// exactly the keys that encrypt it: the tenant's, and a shared table's.
+func dataAccessStatements(engine DatabaseEngine, keyPrefix, keyArn, dbArn, secretArn, tableKeyArn string) []policyStatement {
+	keyActions := []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"}
+	keyUse := allow(keyActions, keyArn)
 	if engine == EngineAuroraPostgreSQL {
 		return []policyStatement{keyUse,
 			allow([]string{"rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement",
@@ -60,7 +76,10 @@ func dataAccessStatements(engine DatabaseEngine, keyArn, dbArn, secretArn string
 			allow([]string{"secretsmanager:GetSecretValue"}, secretArn),
 		}
 	}
-	return []policyStatement{keyUse, allow([]string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-		"dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"}, dbArn, dbArn+"/index/*")}
+	if keyPrefix == "" {
+		return []policyStatement{keyUse, allow(tableActions, dbArn, dbArn+"/index/*")}
+	}
+	items := allow(itemActions, dbArn)
+	items.Condition = map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{keyPrefix + "*"}}}
+	return []policyStatement{allow(keyActions, tableKeyArn), items}
 }

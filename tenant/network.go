@@ -37,8 +37,15 @@ var networkSubnets = []string{"10.64.0.0/20", "10.64.16.0/20"}
 // API reaches a cluster without any network path, so nothing else is
 // needed. Pass the result to every Aurora tenant of the region.
 func NewRegionNetwork(ctx *pulumi.Context, region string, provider *aws.Provider, opts ...pulumi.ResourceOption) (*Network, error) {
+	return NewAccountNetwork(ctx, nil, region, provider, opts...)
+}
+
+// NewAccountNetwork is NewRegionNetwork in the account that account names
+// (nil: the deployer's own), named "<account id>-<region>-db-..." there.
+func NewAccountNetwork(ctx *pulumi.Context, account *AccountArgs, region string, provider *aws.Provider, opts ...pulumi.ResourceOption) (*Network, error) {
 	tags := pulumi.StringMap{"managed-by": pulumi.String("tenancy"), "region": pulumi.String(region)}
-	return newNetwork(ctx, region, region, provider, tags, opts...)
+	prefix := ProviderName(account, region)[len("aws-"):]
+	return newNetwork(ctx, prefix, region, provider, tags, opts...)
 }
 
 // newNetwork creates a network whose children are named prefix-db-...

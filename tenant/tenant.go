@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/amplify-tenancy/tenancy/internal/provisioner"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -20,6 +22,11 @@ type TenantStack struct {
 	Region string
 	// DatabaseEngine is the tenant's database engine.
 	DatabaseEngine DatabaseEngine
+	// Isolation is the tenant's isolation level.
+	Isolation Isolation
+	// AccountID is the account the tenant lives in when it is not the
+	// deployer's own (Account), else "".
+	AccountID string
 	// Status is the tenant's lifecycle state.
 	Status Status
 	// Backup reports whether the tenant has an AWS Backup plan.
@@ -30,13 +37,25 @@ type TenantStack struct {
 	DefaultDomain pulumi.StringOutput
 	// BranchURL is the https URL of the tenant's branch.
 	BranchURL pulumi.StringOutput
-	// DatabaseName is the DynamoDB table name or the Aurora cluster identifier.
+	// DatabaseName is the DynamoDB table name (the shared table's at
+	// schema level), the Aurora cluster identifier, or at database and
+	// schema level the PostgreSQL database in the shared cluster.
 	DatabaseName pulumi.StringOutput
 	// DatabaseArn is the ARN of the table or cluster.
 	DatabaseArn pulumi.StringOutput
-	// DatabaseSecretArn is the ARN of the Aurora master credentials secret;
-	// empty for DynamoDB.
+	// DatabaseSecretArn is the ARN of the secret of the Aurora
+	// application role's credentials (never the master's); empty for
+	// DynamoDB.
 	DatabaseSecretArn pulumi.StringOutput
+	// DatabaseRole is the PostgreSQL login role of an Aurora tenant's app
+	// (at every level), empty for DynamoDB. At the pooled levels it is
+	// what attributes the shared cluster's use to the tenant (Performance
+	// Insights and pg_stat_statements group by it).
+	DatabaseRole string
+	// DatabaseSchema is a schema-level Aurora tenant's schema; KeyPrefix a
+	// schema-level DynamoDB tenant's partition-key prefix in the shared
+	// table. Both are empty at the other levels.
+	DatabaseSchema, KeyPrefix string
 	// KeyArn is the ARN of the tenant's KMS key.
 	KeyArn pulumi.StringOutput
 }
@@ -51,11 +70,15 @@ func NewTenantStack(ctx *pulumi.Context, name string, args *TenantStackArgs,
 		return nil, fmt.Errorf("tenant %q: args are required", name)
 	}
 	a := args.WithDefaults()
-	if err := errors.Join(ValidateID(name), a.Validate()); err != nil {
+	if err := errors.Join(ValidateID(name), a.Validate(), a.sharedProblem()); err != nil {
 		return nil, forTenant(name, err)
 	}
 
-	t := &TenantStack{Region: a.Region, DatabaseEngine: a.Database.Engine, Status: a.Status, Backup: a.Backup != nil}
+	t := &TenantStack{Region: a.Region, DatabaseEngine: a.Database.Engine, Isolation: a.Database.Isolation,
+		Status: a.Status, Backup: a.Backup != nil}
+	if a.Account != nil {
+		t.AccountID = a.Account.AccountID()
+	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, fmt.Errorf("tenant %q: %w", name, err)
 	}
@@ -80,6 +103,10 @@ func (t *TenantStack) build(ctx *pulumi.Context, name string, a *TenantStackArgs
 		return err
 	}
 	t.DatabaseName, t.DatabaseArn, t.DatabaseSecretArn = db.name, db.arn, db.secretArn
+	t.DatabaseSchema, t.KeyPrefix = db.schema, db.keyPrefix
+	if a.Database.Engine == EngineAuroraPostgreSQL {
+		t.DatabaseRole = provisioner.RoleName(name)
+	}
 	if err := b.backup(key, db); err != nil {
 		return err
 	}
@@ -92,6 +119,7 @@ func (t *TenantStack) build(ctx *pulumi.Context, name string, a *TenantStackArgs
 	return ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"region":            b.checkedRegion(),
 		"databaseEngine":    pulumi.String(a.Database.Engine),
+		"isolation":         pulumi.String(a.Database.Isolation),
 		"appId":             t.AppID,
 		"defaultDomain":     t.DefaultDomain,
 		"branchUrl":         t.BranchURL,
@@ -99,20 +127,15 @@ func (t *TenantStack) build(ctx *pulumi.Context, name string, a *TenantStackArgs
 		"databaseArn":       t.DatabaseArn,
 		"databaseSecretArn": t.DatabaseSecretArn,
 		"keyArn":            t.KeyArn,
+		"databaseRole":      pulumi.String(t.DatabaseRole),
+		"databaseSchema":    pulumi.String(t.DatabaseSchema),
+		"keyPrefix":         pulumi.String(t.KeyPrefix),
 	})
 }
 
-// newRegionProvider creates an aws provider pinned to region. Callers share
-// one per region; the engine starts a process for each.
-func newRegionProvider(ctx *pulumi.Context, name, region string, opts ...pulumi.ResourceOption) (*aws.Provider, error) {
-	return aws.NewProvider(ctx, name, &aws.ProviderArgs{Region: pulumi.String(region)}, opts...)
-}
-
-// NewRegionProvider creates the shared aws provider for one region, named
-// "aws-<region>", for callers that deploy several tenants per region.
+// NewRegionProvider creates the shared aws provider for one region of the
+// deployer's account, named "aws-<region>", for callers that deploy several
+// tenants per region (NewAccountProvider for another account).
 func NewRegionProvider(ctx *pulumi.Context, region string, opts ...pulumi.ResourceOption) (*aws.Provider, error) {
-	if !IsAmplifyRegion(region) {
-		return nil, fieldErrorf("region", "%q does not offer Amplify Hosting", region)
-	}
-	return newRegionProvider(ctx, "aws-"+region, region, opts...)
+	return NewAccountProvider(ctx, nil, region, opts...)
 }

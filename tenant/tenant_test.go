@@ -25,16 +25,56 @@ func runTenant(t *testing.T, id string, args *TenantStackArgs, withProvider stri
 	t.Helper()
 	return mockcloud.Run(func(ctx *pulumi.Context) error {
 		if withProvider != "" {
-			p, err := newRegionProvider(ctx, "shared", withProvider)
+			p, err := newAccountProvider(ctx, "shared", nil, withProvider)
 			if err != nil {
 				return err
 			}
 			args.Provider = p
 		}
+		// A program validates the fleet before it creates anything, the
+		// shared resources included.
+		if args != nil && args.Shared == nil && args.Validate() == nil {
+			shared, err := testShared(ctx, args)
+			if err != nil {
+				return err
+			}
+			args.Shared = shared
+		}
 		_, err := NewTenantStack(ctx, id, args)
 		return err
 	}, mockcloud.Options{Project: "lib", Stack: "test"})
 }
+
+// testShared creates what a tenant needs of its region's shared resources,
+// as a program would: nothing for an own table, the provisioner for any
+// Aurora tenant, the shared cluster or table for a pooled one.
+func testShared(ctx *pulumi.Context, args *TenantStackArgs) (*Shared, error) {
+	d := args.WithDefaults().Database
+	if d.Engine == EngineDynamoDB && !d.Isolation.Pooled() {
+		return nil, nil
+	}
+	provider := args.Provider
+	if provider == nil {
+		p, err := newAccountProvider(ctx, "shared-provider", args.Account, args.Region)
+		if err != nil {
+			return nil, err
+		}
+		provider = p
+	}
+	sa := &SharedArgs{Region: args.Region, Environment: args.Environment, Account: args.Account, Provider: provider,
+		Protect: args.Protect, Table: d.Engine == EngineDynamoDB}
+	if d.Engine == EngineAuroraPostgreSQL {
+		sa.Provisioner = &ProvisionerArgs{Code: testCode}
+		if d.Isolation.Pooled() {
+			sa.Cluster = &SharedClusterArgs{}
+			sa.Network = &Network{SubnetGroupName: pulumi.String("subnets"), SecurityGroupIDs: pulumi.ToStringArray([]string{"sg-1"})}
+		}
+	}
+	return NewRegionShared(ctx, sa)
+}
+
+// testCode stands in for the provisioner's deployment package.
+var testCode = pulumi.NewAssetArchive(map[string]any{"bootstrap": pulumi.NewStringAsset("#!/bin/sh\n")})
 
 func TestValidateNamesTheField(t *testing.T) {
 	cases := []struct {

@@ -9,7 +9,6 @@ import (
 	"github.com/amplify-tenancy/tenancy/internal/guard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -41,23 +40,15 @@ func Fleet(ctx *pulumi.Context) (pulumi.Map, error) {
 	for _, w := range fleet.Warnings {
 		_ = ctx.Log.Warn(w, nil)
 	}
-	providers := map[string]*aws.Provider{}
-	for _, region := range fleet.Regions() {
-		p, err := tenant.NewRegionProvider(ctx, region)
-		if err != nil {
-			return nil, err
-		}
-		providers[region] = p
-	}
-	networks, err := regionNetworks(ctx, fleet, providers)
+	places, err := newPlaces(ctx, fleet)
 	if err != nil {
 		return nil, err
 	}
 	outputs := pulumi.Map{}
 	for _, t := range fleet.Tenants {
 		args := t.Args
-		args.Provider = providers[args.Region]
-		args.Network = networks[args.Region]
+		p := places[placeOf(&args)]
+		args.Provider, args.Network, args.Shared = p.provider, p.network, p.shared
 		ts, err := tenant.NewTenantStack(ctx, t.ID, &args, renamedFrom(t.FormerIDs))
 		if err != nil {
 			return nil, err
@@ -65,32 +56,6 @@ func Fleet(ctx *pulumi.Context) (pulumi.Map, error) {
 		outputs[t.ID] = tenantOutput(ts, &args)
 	}
 	return outputs, nil
-}
-
-// regionNetworks gives each region that has an Aurora tenant one network,
-// shared by that region's clusters the way the provider is: the one
-// tenancy:network names, or a private network of its own.
-func regionNetworks(ctx *pulumi.Context, fleet *stackconfig.Fleet, providers map[string]*aws.Provider) (map[string]*tenant.Network, error) {
-	networks := map[string]*tenant.Network{}
-	for _, t := range fleet.Tenants {
-		region := t.Args.Region
-		if t.Args.Database.Engine != tenant.EngineAuroraPostgreSQL || networks[region] != nil {
-			continue
-		}
-		if existing, ok := fleet.Networks[region]; ok {
-			networks[region] = &tenant.Network{
-				SubnetGroupName:  pulumi.String(existing.SubnetGroup),
-				SecurityGroupIDs: pulumi.ToStringArray(existing.SecurityGroupIDs),
-			}
-			continue
-		}
-		n, err := tenant.NewRegionNetwork(ctx, region, providers[region])
-		if err != nil {
-			return nil, err
-		}
-		networks[region] = n
-	}
-	return networks, nil
 }
 
 // renamedFrom aliases a tenant to the IDs it had before, so a rename moves
@@ -104,18 +69,27 @@ func renamedFrom(formerIDs []string) pulumi.ResourceOption {
 }
 
 // tenantOutput is one entry of the "tenants" stack output. region,
-// database.engine, database.engineVersion and backup are read back on the
-// next run to refuse moves, unconfirmed upgrades and backup removals.
+// account, database.engine, database.isolation, database.engineVersion and
+// backup are read back on the next run to refuse moves, unconfirmed
+// upgrades and backup removals.
 func tenantOutput(ts *tenant.TenantStack, args *tenant.TenantStackArgs) pulumi.Map {
 	db := pulumi.Map{
-		"engine": pulumi.String(string(ts.DatabaseEngine)),
-		"name":   ts.DatabaseName,
-		"arn":    ts.DatabaseArn,
+		"engine":    pulumi.String(string(ts.DatabaseEngine)),
+		"isolation": pulumi.String(string(ts.Isolation)),
+		"name":      ts.DatabaseName,
+		"arn":       ts.DatabaseArn,
 	}
 	if v := args.Database.EngineVersion; v != "" {
 		db["engineVersion"] = pulumi.String(v)
 	}
-	return pulumi.Map{
+	// What attributes a pooled tenant's share of the region's shared
+	// database to it (README, "Cost per tenant at each level").
+	for k, v := range map[string]string{"role": ts.DatabaseRole, "schema": ts.DatabaseSchema, "keyPrefix": ts.KeyPrefix} {
+		if v != "" {
+			db[k] = pulumi.String(v)
+		}
+	}
+	out := pulumi.Map{
 		"region":        pulumi.String(ts.Region),
 		"status":        pulumi.String(string(ts.Status)),
 		"backup":        pulumi.Bool(ts.Backup),
@@ -124,4 +98,8 @@ func tenantOutput(ts *tenant.TenantStack, args *tenant.TenantStackArgs) pulumi.M
 		"branchUrl":     ts.BranchURL,
 		"database":      db,
 	}
+	if ts.AccountID != "" {
+		out["account"] = pulumi.String(ts.AccountID)
+	}
+	return out
 }

@@ -28,6 +28,10 @@ type Previous struct {
 	Status string
 	// Backup reports whether the tenant had an AWS Backup plan (backup:).
 	Backup bool
+	// Isolation is its isolation level.
+	Isolation string
+	// Account is its account: an account ID or risk.OwnAccount.
+	Account string
 }
 
 // Check returns every refused edit at once: each risk of deploying fleet
@@ -36,7 +40,8 @@ type Previous struct {
 func Check(fleet *stackconfig.Fleet, previous map[string]Previous) error {
 	before := make(map[string]risk.Tenant, len(previous))
 	for id, p := range previous {
-		before[id] = risk.Tenant{Region: p.Region, Engine: p.Engine, EngineVersion: p.EngineVersion, Status: p.Status, Backup: p.Backup}
+		before[id] = risk.Tenant{Region: p.Region, Engine: p.Engine, EngineVersion: p.EngineVersion, Status: p.Status, Backup: p.Backup,
+			Isolation: p.Isolation, Account: p.Account}
 	}
 	var errs []error
 	for _, r := range risk.Assess(before, fleet) {

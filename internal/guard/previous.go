@@ -3,6 +3,9 @@ package guard
 import (
 	"fmt"
 
+	"github.com/amplify-tenancy/tenancy/internal/risk"
+	"github.com/amplify-tenancy/tenancy/tenant"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -28,10 +31,12 @@ func ReadPrevious(ctx *pulumi.Context) (map[string]Previous, error) {
 	return parsePrevious(details.Value), nil
 }
 
-// parsePrevious reads the exported map id -> {region, status, backup,
-// database: {engine, engineVersion}}, ignoring anything else it holds. A deployment made
-// before the output had backup reads as without backups, so it never
-// refuses a removal.
+// parsePrevious reads the exported map id -> {region, account, status,
+// backup, database: {engine, isolation, engineVersion}}, ignoring anything
+// else it holds. A deployment made before the output had backup reads as
+// without backups, so it never refuses a removal; one made before it had
+// isolation or account was at cluster level in the deployer's own account,
+// the only ones there were.
 func parsePrevious(v any) map[string]Previous {
 	out := map[string]Previous{}
 	tenants, _ := v.(map[string]any)
@@ -43,7 +48,16 @@ func parsePrevious(v any) map[string]Previous {
 		engine, _ := db["engine"].(string)
 		version, _ := db["engineVersion"].(string)
 		backup, _ := t["backup"].(bool)
-		out[id] = Previous{Region: region, Engine: engine, EngineVersion: version, Status: status, Backup: backup}
+		isolation, _ := db["isolation"].(string)
+		if isolation == "" && engine != "" {
+			isolation = string(tenant.IsolationCluster)
+		}
+		account, _ := t["account"].(string)
+		if account == "" && region != "" {
+			account = risk.OwnAccount
+		}
+		out[id] = Previous{Region: region, Engine: engine, EngineVersion: version, Status: status, Backup: backup,
+			Isolation: isolation, Account: account}
 	}
 	return out
 }

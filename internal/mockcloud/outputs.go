@@ -114,6 +114,11 @@ func Computed(typ, name, id, region string) resource.PropertyMap {
 	case "aws:ec2/securityGroup:SecurityGroup":
 		set("name", physical)
 		set("arn", arn("ec2", "security-group/"+id))
+	case "aws:lambda/function:Function":
+		set("name", physical)
+		set("arn", arn("lambda", "function:"+physical))
+	case "aws:lambda/invocation:Invocation":
+		set("result", "{}")
 	case "random:index/randomId:RandomId":
 		sum := sha256.Sum256([]byte(id))
 		set("hex", hex.EncodeToString(sum[:4]))

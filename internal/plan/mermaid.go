@@ -46,9 +46,21 @@ func (p *Plan) WriteMermaid(w io.Writer) error {
 	for _, reg := range p.Regions {
 		region := nodeID("region", reg.Name)
 		fmt.Fprintf(&b, "  %s --> %s[\"%s\"]\n", stack, region, label(reg.Name))
+		// The region's shared table and cluster, which pooled tenants use.
+		shared := map[string]string{}
+		for _, r := range reg.Shared {
+			if shape, ok := drawn[r.Type]; ok && r.Type != "aws:kms/key:Key" {
+				id := nodeID("res", r.Name)
+				shared[r.Type] = id
+				fmt.Fprintf(&b, "  %s --> %s%s%s<br/>shared %s%s%s\n", region, id, shape.open, label(r.Name), shape.label, protected(r), shape.close)
+			}
+		}
 		for _, t := range reg.Tenants {
 			tn := nodeID("tenant", t.ID)
 			fmt.Fprintf(&b, "  %s --> %s([\"tenant %s\"])\n", region, tn, label(t.ID))
+			if pool := pooledIn(t, shared); pool != "" {
+				fmt.Fprintf(&b, "  %s -.-> %s\n", tn, pool)
+			}
 			app := ""
 			for _, r := range t.Resources {
 				shape, ok := drawn[r.Type]
@@ -59,9 +71,7 @@ func (p *Plan) WriteMermaid(w io.Writer) error {
 				if r.Type == "aws:amplify/branch:Branch" {
 					text += " " + label(r.Inputs["branchName"])
 				}
-				if r.Protected {
-					text += "<br/>protected"
-				}
+				text += protected(r)
 				// The branch hangs off its app. Build sorts a tenant's
 				// children by name, so <id>-app comes before <id>-main.
 				from := tn
@@ -78,4 +88,34 @@ func (p *Plan) WriteMermaid(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func protected(r Resource) string {
+	if r.Protected {
+		return "<br/>protected"
+	}
+	return ""
+}
+
+// pooledIn is the node of the shared database a pooled tenant's data is
+// in: the shared cluster for an Aurora tenant without a cluster of its own
+// (it has an application role's secret, offboarded or not), the shared table for a tenant with neither
+// a database nor a role; "" for a tenant with its own database.
+func pooledIn(t Tenant, shared map[string]string) string {
+	var ownDB, role bool
+	for _, r := range t.Resources {
+		switch r.Type {
+		case "aws:dynamodb/table:Table", "aws:rds/cluster:Cluster":
+			ownDB = true
+		case "aws:secretsmanager/secret:Secret":
+			role = role || strings.HasSuffix(r.Name, "-db-app-secret")
+		}
+	}
+	switch {
+	case ownDB:
+		return ""
+	case role:
+		return shared["aws:rds/cluster:Cluster"]
+	}
+	return shared["aws:dynamodb/table:Table"]
 }

@@ -7,6 +7,7 @@ package plan
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
@@ -122,6 +123,12 @@ func Build(stack string, warnings []string, cloud *mockcloud.Cloud) *Plan {
 		case cloud.Region(r.Provider) != "":
 			reg := region(cloud.Region(r.Provider))
 			reg.Shared = append(reg.Shared, newResource(r))
+		case isShared(r, byURN):
+			// The component of a region's shared resources, and its
+			// children without an aws provider: its name says its region.
+			c, _ := component(r, byURN)
+			reg := region(sharedRegion(c.Name))
+			reg.Shared = append(reg.Shared, newResource(r))
 		default:
 			p.Other = append(p.Other, newResource(r))
 		}
@@ -167,17 +174,25 @@ func (p *Plan) URNs() []string {
 
 // owner returns the ID of the tenant r belongs to, or "" for none.
 func owner(r mockcloud.Resource, byURN map[string]mockcloud.Resource) string {
+	if c, ok := component(r, byURN); ok && c.Type == tenant.TypeToken {
+		return c.Name
+	}
+	return ""
+}
+
+// component is the tenancy component r is, or is inside of.
+func component(r mockcloud.Resource, byURN map[string]mockcloud.Resource) (mockcloud.Resource, bool) {
 	for seen := 0; seen <= len(byURN); seen++ {
-		if r.Type == tenant.TypeToken {
-			return r.Name
+		if r.Type == tenant.TypeToken || r.Type == tenant.SharedTypeToken {
+			return r, true
 		}
 		parent, ok := byURN[r.Parent]
 		if !ok {
-			return ""
+			return mockcloud.Resource{}, false
 		}
 		r = parent
 	}
-	return "" // a parent cycle cannot happen; do not loop on one
+	return mockcloud.Resource{}, false // a parent cycle cannot happen; do not loop on one
 }
 
 func newResource(r mockcloud.Resource) Resource {
@@ -198,4 +213,19 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+func isShared(r mockcloud.Resource, byURN map[string]mockcloud.Resource) bool {
+	c, ok := component(r, byURN)
+	return ok && c.Type == tenant.SharedTypeToken
+}
+
+// sharedRegion is the region of the shared resources named name:
+// "<region>-shared" or "<account>-<region>-shared".
+func sharedRegion(name string) string {
+	name = strings.TrimSuffix(name, "-shared")
+	if account, region, ok := strings.Cut(name, "-"); ok && len(account) == 12 && strings.Trim(account, "0123456789") == "" {
+		return region
+	}
+	return name
 }

@@ -15,29 +15,49 @@ var lowerAuroraDefaults = map[string]int{"ap-south-1": 20}
 
 // usage counts what a fleet takes from one region's quotas.
 type usage struct {
+	region                        string
 	apps, auroraInstances, tables int
 }
 
-// Check returns one message per quota the tenants exceed, sorted by region
-// then repository, or nil. The tenants are those one stack deploys into one
-// account; args need not have their defaults applied.
-func Check(tenants []tenant.TenantStackArgs, l Limits) []string {
+// Check returns one message per quota the tenants exceed, sorted by
+// account and region, then repository, or nil. The tenants are those one
+// stack deploys; args need not have their defaults applied. Pooled tenants
+// count no database of their own: their (account, region) counts its
+// shared cluster, of sharedInstances instances, and its shared table once.
+func Check(tenants []tenant.TenantStackArgs, sharedInstances int, l Limits) []string {
 	regions := map[string]*usage{}
 	webhooks := map[string]int{}
+	pooledAurora, pooledTable := map[string]bool{}, map[string]bool{}
 	for _, a := range tenants {
 		a = a.WithDefaults()
-		u := regions[a.Region]
+		place := "region " + a.Region
+		if a.Account != nil {
+			place = "account " + a.Account.AccountID() + " " + place
+		}
+		u := regions[place]
 		if u == nil {
-			u = &usage{}
-			regions[a.Region] = u
+			u = &usage{region: a.Region}
+			regions[place] = u
 		}
 		if a.Status != tenant.StatusOffboarded {
 			u.apps++
 			webhooks[a.Repository]++
 		}
-		if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
-			u.auroraInstances += *a.Database.Instances
-		} else {
+		d := a.Database
+		switch {
+		case d.Engine == tenant.EngineAuroraPostgreSQL && d.Isolation.Pooled():
+			if !pooledAurora[place] {
+				pooledAurora[place] = true
+				u.auroraInstances += sharedInstances
+			}
+		case d.Isolation.Pooled():
+			if !pooledTable[place] {
+				pooledTable[place] = true
+				u.tables++
+			}
+		case d.Engine == tenant.EngineAuroraPostgreSQL:
+			u.auroraInstances += *d.Instances
+		default:
 			u.tables++
 		}
 	}
@@ -53,10 +73,10 @@ func Check(tenants []tenant.TenantStackArgs, l Limits) []string {
 		}
 		out = append(out, fmt.Sprintf("%s: %d %s, above the %s quota of %d", scope, got, what, kind, limit))
 	}
-	for _, region := range slices.Sorted(maps.Keys(regions)) {
-		u, scope := regions[region], "region "+region
+	for _, scope := range slices.Sorted(maps.Keys(regions)) {
+		u := regions[scope]
 		aurora, auroraDefault := l.AuroraInstances, defaults.AuroraInstances
-		if lower, ok := lowerAuroraDefaults[region]; ok && aurora == auroraDefault {
+		if lower, ok := lowerAuroraDefaults[u.region]; ok && aurora == auroraDefault {
 			aurora, auroraDefault = lower, lower
 		}
 		above(scope, u.apps, "Amplify apps", l.AmplifyApps, defaults.AmplifyApps)

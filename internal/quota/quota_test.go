@@ -18,6 +18,14 @@ func fleet(n int, region string, db tenant.DatabaseArgs) []tenant.TenantStackArg
 	return out
 }
 
+// inAccount moves tenants to another account.
+func inAccount(ts []tenant.TenantStackArgs) []tenant.TenantStackArgs {
+	for i := range ts {
+		ts[i].Account = &tenant.AccountArgs{RoleArn: "arn:aws:iam::210987654321:role/tenancy"}
+	}
+	return ts
+}
+
 func TestCheck(t *testing.T) {
 	dynamo := tenant.DatabaseArgs{}
 	aurora := func(instances int) tenant.DatabaseArgs {
@@ -56,13 +64,21 @@ func TestCheck(t *testing.T) {
 			[]string{"region ap-south-1: 31 DynamoDB tables, above the configured quota of 30"}},
 		{"several problems, sorted", slices.Concat(fleet(26, "us-west-2", dynamo), fleet(27, "ap-east-1", dynamo)), Defaults(),
 			[]string{"region ap-east-1: 27 Amplify apps, above the default quota of 25", "region us-west-2: 26 Amplify apps, above the default quota of 25"}},
+		// Pooled tenants share their region's cluster and table.
+		{"pooled aurora tenants count the shared cluster once", fleet(100, "us-east-1", tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL, Isolation: tenant.IsolationSchema}),
+			Limits{AmplifyApps: 100, AuroraInstances: 1, DynamoDBTables: 1}, nil},
+		{"pooled dynamodb tenants count the shared table once", fleet(100, "us-east-1", tenant.DatabaseArgs{Isolation: tenant.IsolationSchema}),
+			Limits{AmplifyApps: 100, AuroraInstances: 1, DynamoDBTables: 1}, nil},
+		{"accounts count apart", slices.Concat(fleet(20, "eu-central-1", dynamo), inAccount(fleet(20, "eu-central-1", dynamo))), Defaults(), nil},
+		{"an account's region over its quota", inAccount(fleet(26, "eu-central-1", dynamo)), Defaults(),
+			[]string{"account 210987654321 region eu-central-1: 26 Amplify apps, above the default quota of 25"}},
 		{"repository webhooks off by default", slices.Concat(fleet(20, "eu-central-1", dynamo), fleet(20, "eu-west-1", dynamo)), Defaults(), nil},
 		{"repository webhooks when set", slices.Concat(fleet(20, "eu-central-1", dynamo), fleet(1, "eu-west-1", dynamo)), webhooks,
 			[]string{"repository " + repo + ": 21 Amplify apps adding a webhook each, above the limit of 20 webhooks per event"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := Check(c.tenants, c.limits); !slices.Equal(got, c.want) {
+			if got := Check(c.tenants, 1, c.limits); !slices.Equal(got, c.want) {
 				t.Errorf("got  %q\nwant %q", got, c.want)
 			}
 		})

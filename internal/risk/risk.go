@@ -12,6 +12,11 @@
 //	protect (stack-wide)    a kept tenant goes from protected to not     -                               no: nothing is deleted yet
 //	region                  a kept tenant's region changes               confirmMove: <old region>       yes
 //	database.engine         a kept tenant's engine changes               confirmMove: <old engine>       yes
+//	database.isolation      a kept tenant's isolation level changes      confirmMove: <old level>        yes
+//	account                 a kept tenant's AWS account changes          confirmMove: <old account id,   yes
+//	                                                                     or own>
+//	confirmMove             names nothing the tenant is leaving (stale,  -                               yes, always
+//	                        or a typo that would confirm a later move)
 //	status                  a kept tenant becomes offboarded             -                               no: lifecycle step, data kept
 //	backup                  a kept tenant's backup block is removed      confirmBackupRemoval: true      yes
 //	database.engineVersion  Aurora major version raised                  allowMajorVersionUpgrade: true  yes
@@ -73,13 +78,31 @@ type Tenant struct {
 	Instances int
 	// Protect reports protected data resources; false when unknown.
 	Protect bool
+	// Isolation is the isolation level.
+	Isolation string
+	// Account is the 12-digit ID of the tenant's own AWS account, or
+	// OwnAccount for the deployer's.
+	Account string
+}
+
+// OwnAccount is Tenant.Account of a tenant in the deployer's own account,
+// and what confirmMove says to confirm a move out of it.
+const OwnAccount = "own"
+
+// AccountOf is the Account of a tenant whose args name account.
+func AccountOf(account *tenant.AccountArgs) string {
+	if account == nil {
+		return OwnAccount
+	}
+	return account.AccountID()
 }
 
 // FromArgs is the view of a tenant's parsed, defaulted args
 // (stackconfig.Tenant.Args).
 func FromArgs(a tenant.TenantStackArgs) Tenant {
 	t := Tenant{Name: a.DisplayName, Region: a.Region, Engine: string(a.Database.Engine),
-		Status: string(a.Status), Backup: a.Backup != nil, Protect: a.Protect}
+		Status: string(a.Status), Backup: a.Backup != nil, Protect: a.Protect,
+		Isolation: string(a.Database.Isolation), Account: AccountOf(a.Account)}
 	if a.Database.Engine == tenant.EngineAuroraPostgreSQL {
 		t.EngineVersion = a.Database.EngineVersion
 		if a.Database.Instances != nil {
@@ -203,6 +226,14 @@ func tenantRisks(b Tenant, t stackconfig.Tenant) []Risk {
 	}
 	move("region", b.Region, a.Region, "the key and database are created anew in the new region, and data does not move with a config edit")
 	move("database.engine", b.Engine, string(a.Database.Engine), "a different engine is a different resource")
+	move("database.isolation", b.Isolation, string(a.Database.Isolation), "each level keeps the data in a different place (README: Isolation levels)")
+	move("account", b.Account, AccountOf(a.Account), "the key and database are created anew in the other account")
+	if c := t.ConfirmMove; c != "" && !slices.Contains(leaving(b, a), c) {
+		add(Risk{Field: ConfirmMove, Guarded: true,
+			Format: "%s names nothing the tenant is leaving (its region, engine, isolation level or account as last deployed); " +
+				"left in place, it would confirm a later move without review. Remove it once a move is deployed (README: Moving a tenant)",
+			Args: []any{Quoted(c)}})
+	}
 	if b.Status != "" && b.Status != string(tenant.StatusOffboarded) && a.Status == tenant.StatusOffboarded {
 		add(Risk{Field: "status",
 			Format: "%s -> %s: the app and branch are deleted and the tenant's data is kept only to be deleted by hand; confirm the customer has left (README: Offboarding a tenant)",
@@ -239,6 +270,21 @@ func tenantRisks(b Tenant, t stackconfig.Tenant) []Risk {
 		}
 		add(Risk{Field: "database.instances", Format: "%d -> %d: deletes Aurora cluster instance %s",
 			Args: []any{from, to, strings.Join(names, ", ")}})
+	}
+	return out
+}
+
+// leaving are the values the tenant leaves: each known value of b that a
+// differs in, which confirmMove may name.
+func leaving(b Tenant, a tenant.TenantStackArgs) []string {
+	var out []string
+	for _, c := range [][2]string{
+		{b.Region, a.Region}, {b.Engine, string(a.Database.Engine)},
+		{b.Isolation, string(a.Database.Isolation)}, {b.Account, AccountOf(a.Account)},
+	} {
+		if c[0] != "" && c[0] != c[1] {
+			out = append(out, c[0])
+		}
 	}
 	return out
 }

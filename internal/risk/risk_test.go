@@ -105,7 +105,19 @@ func TestAssess(t *testing.T) {
 		{name: "region moved, confirmed", edits: []string{"region: eu-central-1", "region: eu-west-1\n      confirmMove: eu-central-1"},
 			want: []string{"globex/region confirmed confirmMove"}},
 		{name: "confirmMove names the new region", edits: []string{"region: eu-central-1", "region: eu-west-1\n      confirmMove: eu-west-1"},
-			want: []string{"globex/region refused confirmMove"}},
+			want: []string{"globex/region refused confirmMove", "globex/confirmMove refused"}},
+		// A confirmMove that names nothing the tenant leaves is refused: left
+		// in place after a move, it would confirm the move back unreviewed.
+		{name: "stale confirmMove", edits: []string{"region: eu-central-1", "region: eu-central-1\n      confirmMove: eu-west-1"},
+			want: []string{"globex/confirmMove refused"}, reason: `"eu-west-1" names nothing the tenant is leaving`},
+		{name: "isolation changed", edits: []string{hooli, hooli + "      database:\n        isolation: schema\n"},
+			want: []string{"hooli/database.isolation refused confirmMove"}, reason: `changing "cluster" to "schema" would create a new, empty database`},
+		{name: "isolation changed, confirmed", edits: []string{hooli, hooli + "      confirmMove: cluster\n      database:\n        isolation: schema\n"},
+			want: []string{"hooli/database.isolation confirmed confirmMove"}},
+		{name: "account changed", edits: []string{hooli, hooli + "      account:\n        roleArn: arn:aws:iam::210987654321:role/tenancy\n"},
+			want: []string{"hooli/account refused confirmMove"}, reason: `changing "own" to "210987654321" would create a new, empty database`},
+		{name: "account changed, confirmed", edits: []string{hooli, hooli + "      confirmMove: own\n      account:\n        roleArn: arn:aws:iam::210987654321:role/tenancy\n"},
+			want: []string{"hooli/account confirmed confirmMove"}},
 		{name: "engine changed", edits: []string{acmeDatabase, ""},
 			want: []string{"acme/database.engine refused confirmMove"}},
 		{name: "engine changed, confirmed", edits: []string{acmeDatabase, "      confirmMove: aurora-postgresql\n"},
@@ -125,7 +137,7 @@ func TestAssess(t *testing.T) {
 		{name: "backup removed, confirmed", edits: []string{globexBackup, "      confirmBackupRemoval: true\n"},
 			want: []string{"globex/backup confirmed confirmBackupRemoval"}},
 		{name: "backup removal confirmed with confirmMove", edits: []string{globexBackup, "      confirmMove: eu-central-1\n"},
-			want: []string{"globex/backup refused confirmBackupRemoval"}},
+			want: []string{"globex/confirmMove refused", "globex/backup refused confirmBackupRemoval"}},
 		{name: "backup changed", edits: []string{"cron(0 2 * * ? *)", "cron(0 4 * * ? *)"}},
 		{name: "backup added", edits: []string{hooli, hooli + "      backup:\n        schedule: cron(0 5 * * ? *)\n        retentionDays: 7\n"}},
 		{name: "offboarded", edits: []string{"region: us-west-2\n", "region: us-west-2\n      status: offboarded\n"},
@@ -216,7 +228,7 @@ func TestDeployedSkipsOtherStacksTenants(t *testing.T) {
 	split := edit(t, stack, "  tenancy:protect: true\n", "  tenancy:protect: true\n  tenancy:regions: [us-east-1]\n")
 	got := Deployed(parse(t, split))
 	if len(got) != 1 || got["acme"] != (Tenant{Name: "Acme", Region: "us-east-1", Engine: "aurora-postgresql", EngineVersion: "16",
-		Status: "active", Backup: true, Instances: 2, Protect: true}) {
+		Status: "active", Backup: true, Instances: 2, Protect: true, Isolation: "cluster", Account: OwnAccount}) {
 		t.Errorf("Deployed = %+v, want acme alone, every field from its defaulted args", got)
 	}
 }

@@ -64,6 +64,12 @@ type Fleet struct {
 	// Networks are the existing networks new Aurora clusters use, by region
 	// (tenancy:network); a region without one gets a network of its own.
 	Networks map[string]Network
+	// Protect is tenancy:protect, which the region's shared data gets as
+	// each tenant's data does.
+	Protect bool
+	// SharedCluster sizes every region's shared Aurora cluster
+	// (tenancy:sharedCluster).
+	SharedCluster tenant.SharedClusterArgs
 }
 
 // Tenant is one tenant of a fleet.
@@ -97,6 +103,8 @@ type stackSettings struct {
 	protect, basicAuth                         bool
 	basicAuthUsername                          string
 	accessToken, basicAuthPassword             pulumi.StringInput
+	// tiers are the defaults of each tier (tenancy:tiers).
+	tiers map[tenant.Tier]TierDefaults
 }
 
 // Parse reads and validates the whole stack. It returns every problem at
@@ -162,7 +170,7 @@ func Parse(src Source) (*Fleet, error) {
 	str(KeyBasicAuthUsername, &s.basicAuthUsername)
 	boolean(KeyProtect, &s.protect)
 	boolean(KeyBasicAuth, &s.basicAuth)
-	fleet.Environment = s.environment
+	fleet.Environment, fleet.Protect = s.environment, s.protect
 	var problems []error
 	fleet.Selected, problems = parseRegions(src)
 	errs = append(errs, problems...)
@@ -171,6 +179,10 @@ func Parse(src Source) (*Fleet, error) {
 	fleet.MovedOut, problems = parseMovedOut(src)
 	errs = append(errs, problems...)
 	fleet.Networks, problems = parseNetworks(src)
+	errs = append(errs, problems...)
+	s.tiers, problems = parseTiers(src)
+	errs = append(errs, problems...)
+	fleet.SharedCluster, problems = parseSharedCluster(src, s.environment)
 	errs = append(errs, problems...)
 
 	secret := func(key string, needed bool) pulumi.StringInput {
@@ -455,6 +467,7 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		Protect:              s.protect,
 		Database: tenant.DatabaseArgs{
 			Engine:                   tenant.DatabaseEngine(e.Database.Engine),
+			Isolation:                tenant.Isolation(e.Database.Isolation),
 			MinCapacity:              e.Database.MinCapacity,
 			MaxCapacity:              e.Database.MaxCapacity,
 			InstanceClass:            e.Database.InstanceClass,
@@ -466,6 +479,15 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 	}
 	if e.Branch != "" {
 		a.Branch = e.Branch
+	}
+	// A tier's defaults fill what the tenant leaves out.
+	tier := s.tiers[a.WithDefaults().Tier]
+	if a.Database.Isolation == "" {
+		a.Database.Isolation = tenant.Isolation(tier.Isolation)
+	}
+	a.Account = e.Account.args()
+	if a.Account == nil {
+		a.Account = tier.Account.args()
 	}
 	if e.Backup != nil {
 		a.Backup = &tenant.BackupArgs{Schedule: e.Backup.Schedule, RetentionDays: e.Backup.RetentionDays, NotifyEmail: e.Backup.NotifyEmail}

@@ -47,5 +47,9 @@ func (f *Fleet) checkQuotas() {
 	for i, t := range f.Tenants {
 		args[i] = t.Args
 	}
-	f.Warnings = append(f.Warnings, quota.Check(args, f.Quotas)...)
+	shared := 1
+	if n := f.SharedCluster.Instances; n != nil {
+		shared = *n
+	}
+	f.Warnings = append(f.Warnings, quota.Check(args, shared, f.Quotas)...)
 }

@@ -1,6 +1,10 @@
 package stackconfig
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/amplify-tenancy/tenancy/tenant"
+)
 
 // Project is the Pulumi project name, the namespace of every config key.
 const Project = "tenancy"
@@ -21,6 +25,8 @@ const (
 	KeyQuotas            = "quotas"
 	KeyMovedOut          = "movedOut"
 	KeyNetwork           = "network"
+	KeyTiers             = "tiers"
+	KeySharedCluster     = "sharedCluster"
 )
 
 // The defaults of the stack-wide settings, declared once: the parser starts
@@ -35,7 +41,7 @@ const (
 
 // stackKeys are every key a stack file may set under "tenancy:".
 var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
-	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork}
+	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork, KeyTiers, KeySharedCluster}
 
 // secretKeys are the keys that must be set with `pulumi config set --secret`.
 var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
@@ -57,10 +63,25 @@ type tenantEntry struct {
 	Database             databaseEntry     `json:"database"`
 	Environment          map[string]string `json:"environment"`
 	Backup               *backupEntry      `json:"backup"`
+	Account              *accountEntry     `json:"account"`
+}
+
+// accountEntry is the account a tenant (or a tier) lives in.
+type accountEntry struct {
+	RoleArn    string `json:"roleArn"`
+	ExternalID string `json:"externalId"`
+}
+
+func (a *accountEntry) args() *tenant.AccountArgs {
+	if a == nil {
+		return nil
+	}
+	return &tenant.AccountArgs{RoleArn: a.RoleArn, ExternalID: a.ExternalID}
 }
 
 type databaseEntry struct {
 	Engine              string   `json:"engine"`
+	Isolation           string   `json:"isolation"`
 	MinCapacity         *float64 `json:"minCapacity"`
 	MaxCapacity         *float64 `json:"maxCapacity"`
 	InstanceClass       string   `json:"instanceClass"`

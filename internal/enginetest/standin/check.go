@@ -27,7 +27,7 @@ func (s *server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumir
 		return nil, fmt.Errorf("check %s: %w", urn, err)
 	}
 	typ := string(urn.Type())
-	for _, rule := range awsrules.NameRules(typ) {
+	for _, rule := range append(awsrules.NameRules(typ), standinNameRules[typ]...) {
 		key := resource.PropertyKey(rule.Property)
 		if !rule.AutoNamed || news.HasValue(key) {
 			continue
@@ -49,6 +49,9 @@ func (s *server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumir
 	resp := &pulumirpc.CheckResponse{Inputs: inputs}
 	for _, problem := range awsrules.Check(typ, awsrules.Plain(news)) {
 		resp.Failures = append(resp.Failures, &pulumirpc.CheckFailure{Reason: "AWS would refuse this: " + problem.Error()})
+	}
+	if typ == invocationType {
+		resp.Failures = append(resp.Failures, checkInvocation(news)...)
 	}
 	return resp, nil
 }

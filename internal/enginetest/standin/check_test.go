@@ -48,6 +48,15 @@ func TestCheckAutoNamesAndRefusesWhatAWSRefuses(t *testing.T) {
 			map[string]any{"name": "dev-acme", "accessToken": "t", "repository": "https://x", "environmentVariables": map[string]any{"AWS_REGION": "x"}}, "", "reserved AWS prefix"},
 		{"basic auth without credentials", "aws:amplify/branch:Branch", "acme-main", nil,
 			map[string]any{"branchName": "main", "enableBasicAuth": true}, "", "needs basicAuthCredentials"},
+		{"lambda function auto-name", functionType, "eu-central-1-provisioner", nil, map[string]any{}, `^eu-central-1-provisioner-[0-9a-f]{7}$`, ""},
+		{"invocation input", invocationType, "acme-db-app-role", nil,
+			map[string]any{"functionName": "f", "input": `{"a":1}`, "lifecycleScope": "CRUD"}, "", ""},
+		{"invocation input not JSON", invocationType, "acme-db-app-role", nil,
+			map[string]any{"functionName": "f", "input": `{"a":`}, "", "not valid JSON"},
+		{"invocation CRUD input not an object", invocationType, "acme-db-app-role", nil,
+			map[string]any{"functionName": "f", "input": `[1]`, "lifecycleScope": "CRUD"}, "", "requires input to be a JSON object"},
+		{"invocation scope", invocationType, "acme-db-app-role", nil,
+			map[string]any{"functionName": "f", "input": `{}`, "lifecycleScope": "ALWAYS"}, "", "not one of CREATE_ONLY, CRUD"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

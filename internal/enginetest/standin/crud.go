@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/amplify-tenancy/tenancy/internal/provisioner"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -16,12 +17,12 @@ import (
 // Create returns a new id and the inputs plus the outputs AWS computes
 // (the same ones the mocks compute). In a preview it returns the inputs
 // only, so the computed outputs stay unknown, as with the real provider.
-func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	if req.GetPreview() {
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
 	}
 	urn := resource.URN(req.GetUrn())
-	id, out, err := s.create(urn, req.GetProperties())
+	id, out, err := s.create(ctx, urn, req.GetProperties())
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", urn, err)
 	}
@@ -29,7 +30,7 @@ func (s *server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 	return &pulumirpc.CreateResponse{Id: id, Properties: out}, nil
 }
 
-func (s *server) create(urn resource.URN, properties *structpb.Struct) (string, *structpb.Struct, error) {
+func (s *server) create(ctx context.Context, urn resource.URN, properties *structpb.Struct) (string, *structpb.Struct, error) {
 	inputs, err := unmarshal(properties)
 	if err != nil {
 		return "", nil, err
@@ -44,6 +45,20 @@ func (s *server) create(urn resource.URN, properties *structpb.Struct) (string, 
 			return "", nil, err
 		}
 	}
+	if s.pg != nil {
+		switch urn.Type() {
+		case invocationType:
+			result, err := s.invoke(ctx, provisioner.ActionCreate, inputs, nil)
+			if err != nil {
+				return "", nil, err
+			}
+			computed["result"] = resource.NewProperty(result)
+		case clusterType:
+			if err := s.ensureClusterDatabase(ctx, inputs); err != nil {
+				return "", nil, fmt.Errorf("cluster database: %w", err)
+			}
+		}
+	}
 	out, err := marshal(mockcloud.State(inputs, computed))
 	return id, out, err
 }
@@ -55,10 +70,19 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 }
 
 // Update applies the new inputs and keeps the computed outputs (ARNs,
-// physical names), which do not change on an in-place update.
-func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+// physical names), which do not change on an in-place update. With
+// PostgresEnv set, an Invocation runs the provisioner with action update
+// (its result unknown in a preview of a new input, as with the provider).
+func (s *server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	urn := resource.URN(req.GetUrn())
-	out, err := update(req)
+	state, err := update(req)
+	if err == nil && s.pg != nil && urn.Type() == invocationType {
+		err = s.updateInvocation(ctx, req, state)
+	}
+	var out *structpb.Struct
+	if err == nil {
+		out, err = marshal(state)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", urn, err)
 	}
@@ -68,7 +92,7 @@ func (s *server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 	return &pulumirpc.UpdateResponse{Properties: out}, nil
 }
 
-func update(req *pulumirpc.UpdateRequest) (*structpb.Struct, error) {
+func update(req *pulumirpc.UpdateRequest) (resource.PropertyMap, error) {
 	olds, err := unmarshal(req.GetOlds())
 	if err != nil {
 		return nil, err
@@ -88,13 +112,48 @@ func update(req *pulumirpc.UpdateRequest) (*structpb.Struct, error) {
 			computed[k] = v
 		}
 	}
-	return marshal(mockcloud.State(news, computed))
+	return mockcloud.State(news, computed), nil
+}
+
+// updateInvocation sets state's result: the provisioner's, or unknown in a
+// preview when the input changes (customizeDiffInputChangeWithCRUDScope).
+func (s *server) updateInvocation(ctx context.Context, req *pulumirpc.UpdateRequest, state resource.PropertyMap) error {
+	olds, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return err
+	}
+	if req.GetPreview() {
+		if !olds["input"].DeepEquals(state["input"]) {
+			state["result"] = resource.MakeComputed(resource.NewProperty(""))
+		}
+		return nil
+	}
+	result, err := s.invoke(ctx, provisioner.ActionUpdate, state, olds)
+	if err != nil {
+		return err
+	}
+	state["result"] = resource.NewProperty(result)
+	return nil
 }
 
 // Delete records the call: tests assert that a refused update deleted
-// nothing.
-func (s *server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	s.log.record("delete", resource.URN(req.GetUrn()), req.GetId())
+// nothing. With PostgresEnv set, an Invocation whose lifecycle scope is
+// not CREATE_ONLY runs the provisioner with action delete first; its
+// failure fails the delete, as with the provider.
+func (s *server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	urn := resource.URN(req.GetUrn())
+	if s.pg != nil && urn.Type() == invocationType {
+		state, err := unmarshal(req.GetProperties())
+		if err != nil {
+			return nil, fmt.Errorf("delete %s: %w", urn, err)
+		}
+		if propOr(state, "lifecycleScope", scopeCreate) != scopeCreate {
+			if _, err := s.invoke(ctx, provisioner.ActionDelete, state, state); err != nil {
+				return nil, fmt.Errorf("delete %s: %w", urn, err)
+			}
+		}
+	}
+	s.log.record("delete", urn, req.GetId())
 	return &emptypb.Empty{}, nil
 }
 

@@ -60,6 +60,12 @@ var replaceKeys = map[string][]string{
 	// aws_sns_topic_subscription: topic_arn, protocol and endpoint are
 	// ForceNew (pulumi calls topic_arn "topic").
 	"aws:sns/topicSubscription:TopicSubscription": {"topic", "protocol", "endpoint", "endpointAutoConfirms"},
+	// aws_lambda_function: function_name is ForceNew; code, runtime,
+	// architectures, role and timeout update in place.
+	"aws:lambda/function:Function": {"name"},
+	// aws_lambda_invocation: function_name, qualifier and triggers are
+	// ForceNew; input too when lifecycle_scope is CREATE_ONLY (Diff adds it).
+	"aws:lambda/invocation:Invocation": {"functionName", "qualifier", "triggers"},
 	// random_password (pulumi-random v4): every argument is
 	// RequiresReplace; a password never changes in place.
 	"random:index/randomPassword:RandomPassword": {"length", "special", "overrideSpecial", "upper", "lower",

@@ -3,9 +3,10 @@ package standin
 import (
 	"context"
 	"fmt"
-	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"slices"
 
+	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
+	"github.com/amplify-tenancy/tenancy/internal/pgtest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
@@ -26,8 +27,15 @@ func Main(pkg string) error {
 	if !ok {
 		return fmt.Errorf("standin: unknown package %q", pkg)
 	}
+	var pg *pgtest.Server
+	if pkg == "aws" {
+		var err error
+		if pg, err = postgresFromEnv(); err != nil {
+			return fmt.Errorf("standin: %w", err)
+		}
+	}
 	return provider.Main(pkg, func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return &server{pkg: pkg, version: version, log: openLog()}, nil
+		return &server{pkg: pkg, version: version, log: openLog(), pg: pg}, nil
 	})
 }
 
@@ -38,6 +46,9 @@ type server struct {
 	// region is the configured aws region; empty for random.
 	region string
 	log    *callLog
+	// pg stands in for every Aurora cluster when PostgresEnv is set; nil
+	// otherwise.
+	pg *pgtest.Server
 }
 
 // marshalling keeps secrets and unknowns: the engine asks for both in
@@ -104,7 +115,19 @@ func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (
 // Diff reports every changed input and which of them force a replacement
 // in the real provider (replaceKeys).
 func (s *server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	return diff(req, replaceKeys[req.GetType()])
+	replaceable := replaceKeys[req.GetType()]
+	if req.GetType() == invocationType {
+		news, err := unmarshal(req.GetNews())
+		if err != nil {
+			return nil, fmt.Errorf("diff: new inputs: %w", err)
+		}
+		if propOr(news, "lifecycleScope", scopeCreate) == scopeCreate {
+			// customizeDiffInputChangeWithCreateOnlyScope: a new input
+			// means a new invocation.
+			replaceable = append(slices.Clone(replaceable), "input")
+		}
+	}
+	return diff(req, replaceable)
 }
 
 // diff compares the old inputs (the old state when the engine has none)

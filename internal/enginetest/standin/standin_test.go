@@ -32,6 +32,11 @@ func TestDiffReplacesWhatTheRealProviderReplaces(t *testing.T) {
 		{"aws:rds/cluster:Cluster", map[string]any{"kmsKeyId": "a"}, map[string]any{}, []string{"kmsKeyId"}, []string{"kmsKeyId"}},
 		{"aws:amplify/branch:Branch", map[string]any{"branchName": "main"}, map[string]any{"branchName": "release"}, []string{"branchName"}, []string{"branchName"}},
 		{"aws:kms/key:Key", map[string]any{"tags": map[string]any{"tier": "a"}}, map[string]any{"tags": map[string]any{"tier": "a"}}, nil, nil},
+		{invocationType, map[string]any{"input": "{}"}, map[string]any{"input": `{"a":1}`}, []string{"input"}, []string{"input"}},
+		{invocationType, map[string]any{"input": "{}", "lifecycleScope": "CRUD"}, map[string]any{"input": `{"a":1}`, "lifecycleScope": "CRUD"},
+			[]string{"input"}, nil},
+		{invocationType, map[string]any{"functionName": "a", "lifecycleScope": "CRUD"}, map[string]any{"functionName": "b", "lifecycleScope": "CRUD"},
+			[]string{"functionName"}, []string{"functionName"}},
 	}
 	s := &server{pkg: "aws", log: &callLog{}}
 	for _, tc := range cases {
