@@ -145,7 +145,6 @@ func TestAppVariablesNameItsOwnData(t *testing.T) {
 func ownData(t *testing.T, rs []mockcloud.Resource, id string) map[string]string {
 	t.Helper()
 	want := map[string]string{}
-	byName := byName(rs)
 	for _, r := range rs {
 		if tenantOf(r) != id {
 			continue
@@ -163,7 +162,15 @@ func ownData(t *testing.T, rs []mockcloud.Resource, id string) map[string]string
 			vars := awsrules.Plain(r.Inputs)["environmentVariables"].(map[string]any)
 			if vars[tenant.VariableIsolation] == "schema" && vars[tenant.VariableDatabaseEngine] == "dynamodb" {
 				region := strings.Split(fmt.Sprint(out["arn"]), ":")[3]
-				shared := awsrules.Plain(byName[region+"-shared-table"].Outputs)
+				var shared map[string]any // the shared table of the app's account and region
+				for _, t := range rs {
+					if t.Type == "aws:dynamodb/table:Table" && t.Provider == r.Provider && strings.HasSuffix(t.Name, "-shared-table") {
+						shared = awsrules.Plain(t.Outputs)
+					}
+				}
+				if shared == nil {
+					t.Fatalf("%s: no shared table beside the app", r.Name)
+				}
 				want[tenant.VariableDatabaseEngine], want[tenant.VariableIsolation] = "dynamodb", "schema"
 				want[tenant.VariableTableName], want[tenant.VariableTableArn] = shared["name"].(string), shared["arn"].(string)
 				want[tenant.VariableDatabaseRegion], want[tenant.VariableKeyPrefix] = region, id+"#"
@@ -296,7 +303,6 @@ func TestAuroraClustersKeepTheirNetworkAndMinorVersion(t *testing.T) {
 	for _, stack := range awsStacks {
 		cloud, _ := runStack(t, stack)
 		rs := cloud.Resources()
-		names := byName(rs)
 		clusters := 0
 		for _, r := range rs {
 			if r.Type != "aws:rds/cluster:Cluster" {
@@ -304,10 +310,16 @@ func TestAuroraClustersKeepTheirNetworkAndMinorVersion(t *testing.T) {
 			}
 			clusters++
 			in := awsrules.Plain(r.Inputs)
-			region := regionOf(t, cloud, r)
-			group := names[region+"-db-subnets"]
-			if group.Type != "aws:rds/subnetGroup:SubnetGroup" || in["dbSubnetGroupName"] != awsrules.Plain(group.Outputs)["name"] {
-				t.Errorf("%s/%s: dbSubnetGroupName %v, want the name of %s-db-subnets", stack, r.Name, in["dbSubnetGroupName"], region)
+			// The subnet group of the cluster's account and region: the
+			// one its provider created.
+			var group mockcloud.Resource
+			for _, g := range rs {
+				if g.Type == "aws:rds/subnetGroup:SubnetGroup" && g.Provider == r.Provider {
+					group = g
+				}
+			}
+			if group.Type == "" || in["dbSubnetGroupName"] != awsrules.Plain(group.Outputs)["name"] {
+				t.Errorf("%s/%s: dbSubnetGroupName %v, want the name of the subnet group of its account and region (%s)", stack, r.Name, in["dbSubnetGroupName"], regionOf(t, cloud, r))
 			}
 			for _, fixed := range []string{"dbSubnetGroupName", "vpcSecurityGroupIds", "engineVersion"} {
 				if !slices.Contains(r.IgnoreChanges, fixed) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
@@ -84,16 +85,17 @@ func TestEngineDev(t *testing.T) {
 		if got, want := slices.Sorted(maps.Keys(tenants)), e.tenantIDs(); !slices.Equal(got, want) {
 			t.Errorf("tenants %v, want %v", got, want)
 		}
+		args := map[string]tenant.TenantStackArgs{}
+		for _, tn := range parsedFleet(t, "dev").Tenants {
+			args[tn.ID] = tn.Args
+		}
 		for id, v := range tenants {
 			entry, _ := v.(map[string]any)
 			if got, want := slices.Sorted(maps.Keys(entry)), []string{"appId", "backup", "branchUrl", "database", "defaultDomain", "region", "status"}; !slices.Equal(got, want) {
 				t.Errorf("tenant %s: keys %v, want %v", id, got, want)
 			}
 			db, _ := entry["database"].(map[string]any)
-			want := []string{"arn", "engine", "name"}
-			if db["engine"] == "aurora-postgresql" {
-				want = []string{"arn", "engine", "engineVersion", "name"}
-			}
+			want := databaseOutputKeys(args[id])
 			if got := slices.Sorted(maps.Keys(db)); !slices.Equal(got, want) {
 				t.Errorf("tenant %s: database keys %v, want %v", id, got, want)
 			}
@@ -194,4 +196,24 @@ func TestEngineProd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// databaseOutputKeys are the keys of a tenant's database output, from its
+// parsed args: what every level has, the Aurora version of an own
+// cluster, the login role of every Aurora tenant, a schema-level tenant's
+// schema or key prefix.
+func databaseOutputKeys(a tenant.TenantStackArgs) []string {
+	d := a.Database
+	keys := []string{"arn", "engine", "isolation", "name"}
+	switch {
+	case d.Engine == tenant.EngineAuroraPostgreSQL && !d.Isolation.Pooled():
+		keys = append(keys, "engineVersion", "role")
+	case d.Engine == tenant.EngineAuroraPostgreSQL && d.Isolation == tenant.IsolationSchema:
+		keys = append(keys, "role", "schema")
+	case d.Engine == tenant.EngineAuroraPostgreSQL:
+		keys = append(keys, "role")
+	case d.Isolation == tenant.IsolationSchema:
+		keys = append(keys, "keyPrefix")
+	}
+	return slices.Sorted(slices.Values(keys))
 }

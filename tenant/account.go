@@ -61,13 +61,21 @@ func (a AccountArgs) problems() []error {
 
 // ProviderName is the name of the aws provider for region in account (nil:
 // the deployer's own): "aws-<region>", the name every existing stack's
-// provider has, or "aws-<account id>-<region>". One provider serves every
+// provider has, or "aws-<region>-<account id>". One provider serves every
 // tenant of an (account, region): the engine starts a process for each.
 func ProviderName(account *AccountArgs, region string) string {
+	return "aws-" + placePrefix(account, region)
+}
+
+// placePrefix names what one (account, region) shares: the region, or
+// "<region>-<account id>" in another account. The region comes first,
+// since RDS identifiers (a shared cluster's final snapshot) must start
+// with a letter (RDS API reference, CreateDBCluster.FinalDBSnapshotIdentifier).
+func placePrefix(account *AccountArgs, region string) string {
 	if account == nil {
-		return "aws-" + region
+		return region
 	}
-	return "aws-" + account.AccountID() + "-" + region
+	return region + "-" + account.AccountID()
 }
 
 // NewAccountProvider creates the shared aws provider for one region of

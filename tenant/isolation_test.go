@@ -326,10 +326,10 @@ func TestOwnAccountProvider(t *testing.T) {
 	} else if !role.IsObject() || role.ObjectValue()["roleArn"].StringValue() != a.Account.RoleArn {
 		t.Errorf("assumeRole %v, want role %s", role, a.Account.RoleArn)
 	}
-	if got := ProviderName(a.Account, "eu-west-1"); got != "aws-210987654321-eu-west-1" {
+	if got := ProviderName(a.Account, "eu-west-1"); got != "aws-eu-west-1-210987654321" {
 		t.Errorf("ProviderName = %s", got)
 	}
-	if got := SharedPrefix(a.Account, "eu-west-1"); got != "210987654321-eu-west-1-shared" {
+	if got := SharedPrefix(a.Account, "eu-west-1"); got != "eu-west-1-210987654321-shared" {
 		t.Errorf("SharedPrefix = %s", got)
 	}
 }

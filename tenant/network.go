@@ -41,11 +41,10 @@ func NewRegionNetwork(ctx *pulumi.Context, region string, provider *aws.Provider
 }
 
 // NewAccountNetwork is NewRegionNetwork in the account that account names
-// (nil: the deployer's own), named "<account id>-<region>-db-..." there.
+// (nil: the deployer's own), named "<region>-<account id>-db-..." there.
 func NewAccountNetwork(ctx *pulumi.Context, account *AccountArgs, region string, provider *aws.Provider, opts ...pulumi.ResourceOption) (*Network, error) {
 	tags := pulumi.StringMap{"managed-by": pulumi.String("tenancy"), "region": pulumi.String(region)}
-	prefix := ProviderName(account, region)[len("aws-"):]
-	return newNetwork(ctx, prefix, region, provider, tags, opts...)
+	return newNetwork(ctx, placePrefix(account, region), region, provider, tags, opts...)
 }
 
 // newNetwork creates a network whose children are named prefix-db-...

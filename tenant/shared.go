@@ -84,7 +84,7 @@ type ProvisionerArgs struct {
 
 // Shared is one region's (of one account's) shared resources. Its
 // children are named "<prefix>-...", where the prefix is the region, or
-// "<account>-<region>" for another account, like the provider.
+// "<region>-<account>" for another account, like the provider.
 type Shared struct {
 	pulumi.ResourceState
 
@@ -110,7 +110,7 @@ type Shared struct {
 // SharedPrefix is the name prefix of the shared resources of region in
 // account (nil: the deployer's own).
 func SharedPrefix(account *AccountArgs, region string) string {
-	return ProviderName(account, region)[len("aws-"):] + "-shared"
+	return placePrefix(account, region) + "-shared"
 }
 
 // NewRegionShared creates the shared resources of one region of one

@@ -221,11 +221,11 @@ func isShared(r mockcloud.Resource, byURN map[string]mockcloud.Resource) bool {
 }
 
 // sharedRegion is the region of the shared resources named name:
-// "<region>-shared" or "<account>-<region>-shared".
+// "<region>-shared" or "<region>-<account>-shared".
 func sharedRegion(name string) string {
 	name = strings.TrimSuffix(name, "-shared")
-	if account, region, ok := strings.Cut(name, "-"); ok && len(account) == 12 && strings.Trim(account, "0123456789") == "" {
-		return region
+	if i := strings.LastIndex(name, "-"); i > 0 && len(name)-i-1 == 12 && strings.Trim(name[i+1:], "0123456789") == "" {
+		return name[:i]
 	}
 	return name
 }

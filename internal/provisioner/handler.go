@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Executor runs SQL in one database of the cluster as the provisioning role
@@ -99,12 +100,52 @@ func (r *run) redact(s string) string {
 
 func (r *run) execute(db, sql string) error {
 	shown := r.redact(sql)
-	if err := r.exec.Exec(r.ctx, db, sql); err != nil {
+	err := r.exec.Exec(r.ctx, db, sql)
+	// Tenants of one region are provisioned at the same time (the engine
+	// runs their invocations in parallel): two GRANTs or REVOKEs on the
+	// shared database can meet, and PostgreSQL then refuses the second
+	// with "tuple concurrently updated" (it updates the database's ACL in
+	// place). The statement holds as well a moment later.
+	for attempt := 1; err != nil && concurrentUpdate(err) && attempt < maxAttempts; attempt++ {
+		time.Sleep(time.Duration(attempt) * 50 * time.Millisecond)
+		err = r.exec.Exec(r.ctx, db, sql)
+	}
+	if err != nil {
 		// The executor's message may quote the statement.
 		return fmt.Errorf("%s (in %s): %s", shown, db, r.redact(err.Error()))
 	}
 	r.steps = append(r.steps, Step{Database: db, SQL: shown})
 	return nil
+}
+
+// maxAttempts bounds the retries of a statement another provisioning ran
+// at the same moment.
+const maxAttempts = 5
+
+func concurrentUpdate(err error) bool {
+	return strings.Contains(err.Error(), "tuple concurrently updated")
+}
+
+// createDatabase creates database name unless it exists, also when another
+// tenant's provisioning creates it at the same moment: the shared database
+// of the schema level is created by whichever tenant comes first.
+func (r *run) createDatabase(name, sql string) error {
+	exists := func() (bool, error) {
+		_, ok, err := r.lookup(MaintenanceDatabase,
+			"SELECT datname FROM pg_catalog.pg_database WHERE datname = "+quoteLiteral(name))
+		return ok, err
+	}
+	if ok, err := exists(); err != nil || ok {
+		return err
+	}
+	err := r.execute(MaintenanceDatabase, sql)
+	if err == nil {
+		return nil
+	}
+	if ok, lookupErr := exists(); lookupErr == nil && ok {
+		return nil // created by a concurrent provisioning
+	}
+	return err
 }
 
 // lookup returns the first column of the first row, and whether there was
@@ -203,15 +244,8 @@ func (r *run) ownSchema(req *Request) error {
 	if err := r.execute(MaintenanceDatabase, "GRANT "+role+" TO CURRENT_USER"); err != nil {
 		return err
 	}
-	_, exists, err := r.lookup(MaintenanceDatabase,
-		"SELECT datname FROM pg_catalog.pg_database WHERE datname = "+quoteLiteral(req.Database))
-	if err != nil {
+	if err := r.createDatabase(req.Database, "CREATE DATABASE "+shared); err != nil {
 		return err
-	}
-	if !exists {
-		if err := r.execute(MaintenanceDatabase, "CREATE DATABASE "+shared); err != nil {
-			return err
-		}
 	}
 	if err := r.all(
 		[2]string{MaintenanceDatabase, "REVOKE ALL ON DATABASE " + shared + " FROM PUBLIC"},

@@ -429,3 +429,37 @@ func TestScramVerifierMatchesPostgres(t *testing.T) {
 		t.Fatalf("verifier\n got %s\nwant %s", got, stored)
 	}
 }
+
+// TestConcurrentTenantsShareOneDatabase: the engine provisions a region's
+// tenants in parallel, so two schema-level tenants may both find the
+// shared database missing, or grant on it at once; both succeed.
+func TestConcurrentTenantsShareOneDatabase(t *testing.T) {
+	s := pgtest.Shared(t)
+	for round := range 3 {
+		shared := fmt.Sprintf("tenants-race-%d", round)
+		var tenants []tenant
+		for i := range 4 {
+			tenants = append(tenants, newTenant(fmt.Sprintf("race%d-t%d", round, i), IsolationSchema, shared))
+		}
+		errs := make(chan error, len(tenants))
+		for _, tn := range tenants {
+			go func() {
+				req, err := ParseRequest(payload(t, tn.Request, ActionCreate, nil))
+				if err == nil {
+					_, err = Apply(context.Background(), s.AsMaster(), req)
+				}
+				errs <- err
+			}()
+		}
+		for range tenants {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+		for _, tn := range tenants {
+			if got := queryOne(t, tn.psql(s), shared, "SELECT current_schema()"); got != SchemaName(tn.TenantID) {
+				t.Errorf("%s: current_schema %q", tn.TenantID, got)
+			}
+		}
+	}
+}

@@ -239,6 +239,7 @@ func Parse(src Source) (*Fleet, error) {
 		fleet.Tenants = append(fleet.Tenants, *t)
 	}
 	errs = append(errs, checkDomains(fleet.Tenants)...)
+	errs = append(errs, checkAccounts(fleet.Tenants)...)
 	fleet.selectRegions()
 	errs = append(errs, fleet.checkMovedOut()...)
 	fleet.checkQuotas()

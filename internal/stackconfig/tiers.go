@@ -100,3 +100,33 @@ func parseSharedCluster(src Source, environment string) (tenant.SharedClusterArg
 	}
 	return args, errs
 }
+
+// checkAccounts refuses two ways into one account: every tenant (or tier)
+// naming an account must name it with the same role and external ID,
+// since one provider serves each (account, region). Linear: one map of
+// account IDs.
+func checkAccounts(tenants []Tenant) []error {
+	first := map[string]Tenant{}
+	var errs []error
+	for _, t := range tenants {
+		a := t.Args.Account
+		if a == nil || a.AccountID() == "" {
+			continue
+		}
+		other, seen := first[a.AccountID()]
+		if !seen {
+			first[a.AccountID()] = t
+			continue
+		}
+		o := other.Args.Account
+		field := "account.roleArn"
+		if o.RoleArn == a.RoleArn {
+			field = "account.externalId"
+		}
+		if o.RoleArn != a.RoleArn || o.ExternalID != a.ExternalID {
+			errs = append(errs, &tenant.FieldError{Tenant: t.ID, Field: field, Err: fmt.Errorf(
+				"account %s is already reached through another role or external ID by tenant %q; one provider serves each account and region, so every tenant of an account names the same roleArn and externalId", a.AccountID(), other.ID)})
+		}
+	}
+	return errs
+}

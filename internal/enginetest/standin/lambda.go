@@ -194,10 +194,17 @@ func (s *server) ensureClusterDatabase(ctx context.Context, inputs resource.Prop
 		return nil
 	}
 	master := s.pg.AsMaster()
-	rows, err := master.Query(ctx, provisioner.MaintenanceDatabase,
-		"SELECT 1 FROM pg_catalog.pg_database WHERE datname = '"+strings.ReplaceAll(name, "'", "''")+"'")
-	if err != nil || len(rows) > 0 {
+	exists := func() (bool, error) {
+		rows, err := master.Query(ctx, provisioner.MaintenanceDatabase,
+			"SELECT 1 FROM pg_catalog.pg_database WHERE datname = '"+strings.ReplaceAll(name, "'", "''")+"'")
+		return len(rows) > 0, err
+	}
+	if ok, err := exists(); err != nil || ok {
 		return err
 	}
-	return master.Exec(ctx, provisioner.MaintenanceDatabase, `CREATE DATABASE "`+strings.ReplaceAll(name, `"`, `""`)+`"`)
+	err := master.Exec(ctx, provisioner.MaintenanceDatabase, `CREATE DATABASE "`+strings.ReplaceAll(name, `"`, `""`)+`"`)
+	if ok, _ := exists(); err != nil && ok {
+		return nil // another cluster created at the same moment holds the same database
+	}
+	return err
 }
