@@ -23,7 +23,11 @@ func (b *builder) pooledAurora(key *kms.Key) (*database, error) {
 	if b.args.Database.Isolation == IsolationSchema {
 		db.schema = provisioner.SchemaName(b.id)
 	}
-	secretArn, err := b.appRole(key, db, s.ClusterSecretArn, s)
+	var wait pulumi.Resource
+	if s.owned {
+		wait = s
+	}
+	secretArn, err := b.appRole(key, db, s.ClusterSecretArn, wait)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +53,9 @@ func (b *builder) pgDatabase() string {
 // provisioner that creates the role (and the tenant's database or schema)
 // on create and update and takes its login away on delete. It returns the
 // secret's ARN. The provisioner gets the password in the invocation's
-// input, a secret, and never needs the tenant's key.
+// input, a secret, and never needs the tenant's key. The invocation waits
+// for dependsOn (the cluster's writer, or the shared resources), when not
+// nil.
 func (b *builder) appRole(key *kms.Key, db *database, masterSecretArn pulumi.StringOutput, dependsOn pulumi.Resource) (pulumi.StringOutput, error) {
 	s := b.args.Shared
 	role := provisioner.RoleName(b.id)
@@ -83,9 +89,17 @@ func (b *builder) appRole(key *kms.Key, db *database, masterSecretArn pulumi.Str
 		FunctionName:   s.ProvisionerName,
 		Input:          pulumi.ToSecret(input).(pulumi.StringOutput),
 		LifecycleScope: pulumi.String("CRUD"),
-	}, b.opts(pulumi.DependsOn([]pulumi.Resource{dependsOn}))...)
+	}, b.opts(waitFor(dependsOn)...)...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("application role: %w", err)
 	}
 	return secret.Arn, nil
+}
+
+// waitFor makes a child wait for r, when there is one to wait for.
+func waitFor(r pulumi.Resource) []pulumi.ResourceOption {
+	if r == nil {
+		return nil
+	}
+	return []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{r})}
 }

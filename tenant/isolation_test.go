@@ -333,3 +333,38 @@ func TestOwnAccountProvider(t *testing.T) {
 		t.Errorf("SharedPrefix = %s", got)
 	}
 }
+
+// TestSharedOwnedByAnotherStack: a tenant of a shard that does not own its
+// region's shared resources uses them through SharedFrom: nothing shared
+// is registered here, and the tenant's role names the other stack's
+// cluster and provisioner.
+func TestSharedOwnedByAnotherStack(t *testing.T) {
+	a := validArgs()
+	a.Database = DatabaseArgs{Engine: EngineAuroraPostgreSQL, Isolation: IsolationSchema}
+	str := func(v string) pulumi.StringOutput { return pulumi.String(v).ToStringOutput() }
+	cloud, err := mockcloud.Run(func(ctx *pulumi.Context) error {
+		a.Shared = SharedFrom(a.Region, SharedOutputs{
+			KeyArn: str("arn:aws:kms:eu-west-1:123456789012:key/k"), ClusterArn: str("arn:aws:rds:eu-west-1:123456789012:cluster:home"),
+			ClusterEndpoint: str("home.example"), ClusterSecretArn: str("arn:aws:secretsmanager:eu-west-1:123456789012:secret:home"),
+			TableName: str(""), TableArn: str(""), ProvisionerName: str("home-provisioner"), Cluster: true, Provisioner: true,
+		})
+		_, err := NewTenantStack(ctx, "acme", &a)
+		return err
+	}, mockcloud.Options{Project: "lib", Stack: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range cloud.Resources() {
+		if r.Type == SharedTypeToken || strings.Contains(r.Name, "-shared") {
+			t.Errorf("registered %s %s, which another stack owns", r.Type, r.Name)
+		}
+	}
+	inv := named(t, cloud, "aws:lambda/invocation:Invocation", "acme-db-app-role")
+	if fn, _ := input(t, inv, "functionName"); fn != "home-provisioner" {
+		t.Errorf("functionName %q, want the owner's provisioner", fn)
+	}
+	raw, _ := input(t, inv, "input")
+	if !strings.Contains(raw, `"clusterArn":"arn:aws:rds:eu-west-1:123456789012:cluster:home"`) {
+		t.Errorf("input %s does not name the owner's cluster", raw)
+	}
+}

@@ -105,6 +105,27 @@ type Shared struct {
 	ProvisionerName pulumi.StringOutput
 
 	hasCluster, hasTable, hasProvisioner bool
+	// owned is false for shared resources another stack owns (SharedFrom):
+	// they exist before this stack runs, so nothing here waits for them.
+	owned bool
+}
+
+// SharedOutputs are the outputs of a RegionShared that another stack of
+// the fleet owns (the first shard of the account and region), as a stack
+// reference reads them. Each flag says the resource exists.
+type SharedOutputs struct {
+	KeyArn, ClusterArn, ClusterEndpoint, ClusterSecretArn pulumi.StringOutput
+	TableName, TableArn, ProvisionerName                  pulumi.StringOutput
+	Cluster, Table, Provisioner                           bool
+}
+
+// SharedFrom is the shared resources of region that another stack owns,
+// for the tenants of this stack: nothing is registered, and a tenant using
+// them waits for nothing (they exist before this stack runs).
+func SharedFrom(region string, o SharedOutputs) *Shared {
+	return &Shared{Region: region, KeyArn: o.KeyArn, ClusterArn: o.ClusterArn, ClusterEndpoint: o.ClusterEndpoint,
+		ClusterSecretArn: o.ClusterSecretArn, TableName: o.TableName, TableArn: o.TableArn, ProvisionerName: o.ProvisionerName,
+		hasCluster: o.Cluster, hasTable: o.Table, hasProvisioner: o.Provisioner}
 }
 
 // SharedPrefix is the name prefix of the shared resources of region in
@@ -124,7 +145,7 @@ func NewRegionShared(ctx *pulumi.Context, args *SharedArgs, opts ...pulumi.Resou
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Shared{Region: args.Region, hasCluster: args.Cluster != nil, hasTable: args.Table, hasProvisioner: args.Provisioner != nil}
+	s := &Shared{Region: args.Region, hasCluster: args.Cluster != nil, hasTable: args.Table, hasProvisioner: args.Provisioner != nil, owned: true}
 	if err := ctx.RegisterComponentResource(SharedTypeToken, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -203,6 +224,7 @@ func (s *Shared) build(ctx *pulumi.Context, name string, a *SharedArgs) error {
 		"region":           pulumi.String(a.Region),
 		"keyArn":           s.KeyArn,
 		"clusterArn":       s.ClusterArn,
+		"clusterEndpoint":  s.ClusterEndpoint,
 		"clusterSecretArn": s.ClusterSecretArn,
 		"tableName":        s.TableName,
 		"tableArn":         s.TableArn,
