@@ -54,6 +54,11 @@ commands:
   diff --stack NAME | --file PATH --base GIT_REF_OR_FILE [--format text|markdown]
       compare the stack file with its base version; exit 0 without data
       risk, 2 with data risk, 1 on error
+  fleet preview|up|matrix|assign|init --env NAME [flags]
+      run an environment's shards through the Automation API, print their
+      GitHub Actions matrix, assign tenants to shards, create shard stacks;
+      go run . fleet --help for the flags (preview, up and init need the
+      Pulumi CLI)
 `
 
 // Run runs the command named by args[0] and returns the process exit code.
@@ -66,6 +71,7 @@ func Run(args []string, env Env) int {
 		"validate": runValidate,
 		"plan":     runPlan,
 		"diff":     runDiff,
+		"fleet":    runFleet,
 	}
 	cmd, ok := commands[args[0]]
 	switch {

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/amplify-tenancy/tenancy/internal/gitref"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -101,49 +100,23 @@ func readBase(base, path, stack string) (*stackconfig.File, string, error) {
 		return nil, "", fmt.Errorf("--base %q is neither a file nor a git ref: a git ref cannot start with \"-\"", base)
 	}
 	dir := filepath.Dir(path)
-	// --end-of-options and "--" end git's options: base is a revision
+	// gitref passes base to git after --end-of-options: base is a revision
 	// whatever it holds.
-	commit, _, err := git(dir, "rev-parse", "--verify", "--end-of-options", base+"^{commit}", "--")
+	commit, err := gitref.Commit(dir, base)
 	if err != nil {
 		return nil, "", fmt.Errorf("--base %s is neither a file nor a git ref holding %s: %v", base, name, err)
 	}
-	commit = strings.TrimSpace(commit)
-	if !gitObjectName.MatchString(commit) {
-		return nil, "", fmt.Errorf("--base %s: git rev-parse answered %q, not a commit", base, commit)
-	}
-	// "./" makes the path relative to the file's directory, not to the
-	// root of the repository. The spec starts with the commit's hex name,
-	// so it cannot be an option either; no "--" after it, since git then
-	// no longer tells a file the commit lacks from a bad path.
 	spec := base + ":./" + name
-	data, msg, err := git(dir, "show", "--end-of-options", commit+":./"+name)
+	data, found, err := gitref.Show(dir, commit, name)
 	if err != nil {
-		if strings.Contains(msg, "does not exist in") || strings.Contains(msg, "exists on disk, but not in") {
-			return nil, spec, nil
-		}
 		return nil, "", fmt.Errorf("--base %s is neither a file nor a git ref holding %s: git show %s: %v", base, name, spec, err)
 	}
-	f, err := stackconfig.ParseFile(stack, []byte(data))
+	if !found {
+		return nil, spec, nil
+	}
+	f, err := stackconfig.ParseFile(stack, data)
 	if err != nil {
 		return nil, "", fmt.Errorf("base %s: %w", spec, err)
 	}
 	return f, spec, nil
-}
-
-// gitObjectName is a full SHA-1 or SHA-256 object name.
-var gitObjectName = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
-
-// git runs git in dir and returns its output and its trimmed stderr; the
-// error says what failed, with stderr.
-func git(dir string, args ...string) (stdout, stderr string, err error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	var errBuf bytes.Buffer
-	cmd.Stderr = &errBuf
-	out, err := cmd.Output()
-	msg := strings.TrimSpace(errBuf.String())
-	if err != nil {
-		return "", msg, fmt.Errorf("git %s: %v: %s", args[0], err, msg)
-	}
-	return string(out), msg, nil
 }

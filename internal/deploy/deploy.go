@@ -13,34 +13,77 @@ import (
 )
 
 // Program is what `pulumi up` runs: deploy the fleet, export "tenants".
-func Program(ctx *pulumi.Context) error {
-	tenants, err := Fleet(ctx)
-	if err != nil {
-		return err
+// A shard (a stack whose config sets tenancy:fleet) reads its fleet file
+// and lock from ctx.RootDirectory(), the directory of Pulumi.yaml, which
+// the Pulumi CLI sets, or else from the working directory. Run by the CLI,
+// the single stack <env> of a fleet that has a lock refuses to deploy.
+func Program(ctx *pulumi.Context) error { return ProgramIn("")(ctx) }
+
+// ProgramIn is Program reading a shard's fleet file and lock from dir; ""
+// is ctx.RootDirectory(), or the working directory. An Automation API
+// inline program has no root directory: pass the workspace's WorkDir, so
+// the runner deploys what `pulumi up --stack <shard>` deploys.
+func ProgramIn(dir string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		tenants, err := FleetIn(ctx, dir)
+		if err != nil {
+			return err
+		}
+		ctx.Export(guard.OutputName, tenants)
+		return nil
 	}
-	ctx.Export(guard.OutputName, tenants)
-	return nil
 }
 
-// Fleet reads the stack config, checks the whole fleet before
-// registering anything, creates one aws provider per region and one
-// TenantStack per tenant, and returns the "tenants" output.
-func Fleet(ctx *pulumi.Context) (pulumi.Map, error) {
-	fleet, err := stackconfig.Parse(stackconfig.FromContext(ctx))
-	if err != nil {
-		return nil, err
+// Fleet is FleetIn(ctx, "").
+func Fleet(ctx *pulumi.Context) (pulumi.Map, error) { return FleetIn(ctx, "") }
+
+// FleetIn reads the stack config (a shard's: the fleet file and lock in
+// dir, see ProgramIn), checks the whole fleet before registering
+// anything, creates one aws provider per region and one TenantStack per
+// tenant, and returns the "tenants" output.
+func FleetIn(ctx *pulumi.Context, dir string) (pulumi.Map, error) {
+	// Where the project is known (given, or set by the Pulumi CLI), a fleet
+	// with a lock refuses to run as a single stack. Offline runs (plan,
+	// the mocks of the tests) know no project directory and plan the whole
+	// fleet.
+	known := dir != "" || ctx.RootDirectory() != ""
+	if dir == "" {
+		if dir = ctx.RootDirectory(); dir == "" {
+			dir = "."
+		}
+	}
+	var fleet *stackconfig.Fleet
+	var err error
+	var own ownership
+	check := guard.Check
+	if env, ok := ctx.GetConfig(stackconfig.Project + ":" + stackconfig.KeyFleet); ok && env != "" {
+		var s *shardRun
+		if s, err = readShard(ctx, dir); err != nil {
+			return nil, err
+		}
+		fleet, check, own = s.fleet, s.guard, s.ownership()
+	} else {
+		if fleet, err = stackconfig.Parse(stackconfig.FromContext(ctx)); err != nil {
+			return nil, err
+		}
+		own = ownsAll(fleet)
+		if known {
+			if err := refuseSharded(dir, ctx.Stack()); err != nil {
+				return nil, err
+			}
+		}
 	}
 	previous, err := guard.ReadPrevious(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := guard.Check(fleet, previous); err != nil {
+	if err := check(fleet, previous); err != nil {
 		return nil, err
 	}
 	for _, w := range fleet.Warnings {
 		_ = ctx.Log.Warn(w, nil)
 	}
-	places, err := newPlaces(ctx, fleet)
+	places, err := newPlaces(ctx, fleet, own)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,10 @@ type Options struct {
 	// StackOutputs are the outputs of the stack's last deployment, as a
 	// StackReference reads them; nil for a stack never deployed.
 	StackOutputs map[string]any
+	// References are the outputs of other stacks by "<project>/<stack>",
+	// the name a StackReference gives them after its organization; a
+	// stack not here reads StackOutputs.
+	References map[string]map[string]any
 }
 
 // Cloud is the mock monitor. It is safe for concurrent use.

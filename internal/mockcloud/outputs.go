@@ -30,7 +30,15 @@ func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
 	if r.Type == stackReferenceType {
 		// The outputs of the stack's last deployment, which the program reads
 		// to refuse moves; none for a stack never deployed.
-		state["outputs"] = resource.NewProperty(resource.NewPropertyMapFromMap(c.opts.StackOutputs))
+		outputs := c.opts.StackOutputs
+		// A reference is named after the stack it reads,
+		// "[<organization>/]<project>/<stack>".
+		for name, refs := range c.opts.References {
+			if r.Name == name || strings.HasSuffix(r.Name, "/"+name) {
+				outputs = refs
+			}
+		}
+		state["outputs"] = resource.NewProperty(resource.NewPropertyMapFromMap(outputs))
 		state["secretOutputNames"] = resource.NewProperty([]resource.PropertyValue{})
 		return state
 	}

@@ -30,3 +30,21 @@ func FromContext(ctx *pulumi.Context) Source {
 		},
 	}
 }
+
+// ShardSource is the Source of a running shard's program: the settings and
+// tenants of the fleet file (Pulumi.<env>.yaml, read with ReadFile), the
+// secrets of the running stack, the shard, whose own stack file holds
+// them. Secrets the fleet file holds (encrypted with the fleet stack's
+// salt, not the shard's) are not read. The stack name is the fleet's, so
+// the environment defaults to it, never to the shard's name.
+func ShardSource(ctx *pulumi.Context, fleet *File) Source {
+	src := fleet.Source()
+	own := FromContext(ctx)
+	src.Secret = own.Secret
+	src.Plain = func(key string) bool {
+		_, inFile := fleet.Values[key]
+		return inFile || own.Plain(key)
+	}
+	src.MissingSecretsAreWarnings = false
+	return src
+}

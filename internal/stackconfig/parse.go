@@ -147,6 +147,22 @@ func Parse(src Source) (*Fleet, error) {
 			}
 		}
 	}
+	// A fleet file, or a single stack's, never names a fleet or a shard:
+	// those keys make a stack a shard, whose settings and tenants are the
+	// fleet file's.
+	shardKeys := false
+	for _, k := range []string{KeyFleet, KeyShard} {
+		if _, ok := src.Get(k); ok {
+			shardKeys = true
+			fail("", k, "is set only in a shard's stack file (Pulumi.<env>-<region>-<n>.yaml, written by: go run . fleet init --env <env>), "+
+				"whose settings and tenants are the fleet file's: a fleet file or a single stack may not set it, and plan and diff read the fleet file (--stack <env>); "+
+				"go run . validate --stack <shard> checks a shard's stack file")
+		}
+	}
+	if _, listed := src.Get(KeyTenants); shardKeys && !listed {
+		// A shard's stack file: its missing settings are no news.
+		return fleet, errors.Join(errs...)
+	}
 	s := stackSettings{environment: src.Stack, branch: DefaultBranch, protect: DefaultProtect,
 		basicAuth: DefaultBasicAuth, basicAuthUsername: DefaultBasicAuthUsername}
 	str := func(key string, into *string) {

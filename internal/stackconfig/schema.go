@@ -27,6 +27,11 @@ const (
 	KeyNetwork           = "network"
 	KeyTiers             = "tiers"
 	KeySharedCluster     = "sharedCluster"
+	// KeyFleet and KeyShard are set only in a shard's stack file: the
+	// environment whose fleet file (Pulumi.<fleet>.yaml) and lock the shard
+	// deploys part of, and the shard's own name (internal/shard).
+	KeyFleet = "fleet"
+	KeyShard = "shard"
 )
 
 // The defaults of the stack-wide settings, declared once: the parser starts
@@ -41,7 +46,8 @@ const (
 
 // stackKeys are every key a stack file may set under "tenancy:".
 var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
-	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork, KeyTiers, KeySharedCluster}
+	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork, KeyTiers, KeySharedCluster,
+	KeyFleet, KeyShard}
 
 // secretKeys are the keys that must be set with `pulumi config set --secret`.
 var secretKeys = []string{KeyAccessToken, KeyBasicAuthPassword}
