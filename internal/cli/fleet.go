@@ -59,15 +59,16 @@ commands:
       create the stack, and its stack file Pulumi.<shard>.yaml with the
       fleet's secrets, of every shard of the lock that has none; needs the
       backend and passphrase as preview and up do
-  migrate --env NAME [--backup PATH] [--pulumi PATH]
+  migrate --env NAME [--parallel N] [--backup PATH] [--pulumi PATH]
       move the resources of the single stack NAME into the stacks of its
       shards (after fleet assign and fleet init) by editing state: each
       tenant's resources to its shard, each account and region's shared
       resources to its first shard; then preview every shard and undo it
       all unless none would create, delete or replace anything; last,
       empty stack NAME. Its deployment is saved first to PATH (default
-      NAME.before-migrate.json, secrets encrypted). Run again, it says
-      "already migrated" and changes nothing
+      NAME.before-migrate-<UTC time>.json, secrets encrypted); N shards
+      at a time (default 4). Run again, it says "already migrated" and
+      changes nothing
 `
 
 // defaultParallel is how many shards preview and up run at once unless
@@ -444,9 +445,13 @@ func fleetMigrate(args []string, env Env) int {
 	var ff fleetFlags
 	fs := newFleetFlagSet("migrate", &ff)
 	ff.cli(fs)
-	backup := fs.String("backup", "", "the file the single stack's deployment is saved to first (default <env>.before-migrate.json)")
+	backup := fs.String("backup", "", "the file the single stack's deployment is saved to first (default <env>.before-migrate-<UTC time>.json)")
+	parallel := fs.Int("parallel", defaultParallel, "how many shards are imported or previewed at once")
 	if code, done := parseFleetFlags(fs, &ff, args, env); done {
 		return code
+	}
+	if *parallel < 1 {
+		return fail(env, fmt.Errorf("--parallel %d: must be at least 1", *parallel))
 	}
 	dir, err := projectDir(env)
 	if err != nil {
@@ -461,7 +466,7 @@ func fleetMigrate(args []string, env Env) int {
 			ff.env, shard.FileName(ff.env), ff.env, ff.env))
 	}
 	if *backup == "" {
-		*backup = filepath.Join(dir, ff.env+".before-migrate.json")
+		*backup = filepath.Join(dir, ff.env+".before-migrate-"+time.Now().UTC().Format("20060102T150405Z")+".json")
 	}
 	cmd, cleanup, err := fleetrun.NewCommand(ff.pulumi)
 	if err != nil {
@@ -475,6 +480,7 @@ func fleetMigrate(args []string, env Env) int {
 		Program:   deploy.ProgramIn(dir),
 		Backup:    *backup,
 		Log:       env.Stdout,
+		Parallel:  *parallel,
 	})
 	if res != nil && len(res.Shards) > 0 {
 		writeMigration(env.Stdout, res)
@@ -490,24 +496,31 @@ func fleetMigrate(args []string, env Env) int {
 	return ExitOK
 }
 
-// writeMigration prints a table of the shards' migration.
+// writeMigration prints a table of the shards' migration, then what
+// each preview would change.
 func writeMigration(w io.Writer, res *migrate.Result) {
-	fmt.Fprintf(w, "\n%-28s %7s %9s  %-7s %s\n", "STACK", "TENANTS", "RESOURCES", "C/U/D/R", "PREVIEW")
+	fmt.Fprintf(w, "\n%-30s %7s %9s  %-9s %s\n", "STACK", "TENANTS", "RESOURCES", "C/U/D/R", "PREVIEW")
 	for _, s := range res.Shards {
 		name := s.Name
 		if s.Home {
 			name += " *"
 		}
 		result := "not run"
-		if s.Preview != nil {
+		switch {
+		case s.Preview == nil:
+		case len(s.Changes) == 0:
 			result = "ok"
-			if len(s.Changes) > 0 {
-				result = strings.Join(s.Changes, ", ")
-			}
+		default:
+			result = fmt.Sprintf("%d changes", len(s.Changes))
 		}
 		p := s.Preview
-		fmt.Fprintf(w, "%-28s %7d %9d  %-7s %s\n", stackdiff.Text(name), s.Tenants, s.Resources,
-			fmt.Sprintf("%d/%d/%d/%d", p["create"], p["update"], p["delete"], p["replace"]), stackdiff.Text(result))
+		fmt.Fprintf(w, "%-30s %7d %9d  %-9s %s\n", stackdiff.Text(name), s.Tenants, s.Resources,
+			fmt.Sprintf("%d/%d/%d/%d", p["create"], p["update"], p["delete"], p["replace"]), result)
 	}
 	fmt.Fprintln(w, "* home shard: owns its account and region's shared resources")
+	for _, s := range res.Shards {
+		for _, c := range s.Changes {
+			fmt.Fprintf(w, "%s: would %s\n", stackdiff.Text(s.Name), stackdiff.Text(c))
+		}
+	}
 }

@@ -37,6 +37,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
@@ -67,6 +70,9 @@ type Options struct {
 	Backup string
 	// Log, when set, receives a line per step.
 	Log io.Writer
+	// Parallel is how many shards are imported, previewed or deployed at
+	// once; 0 is 4.
+	Parallel int
 }
 
 // Result is what Run did.
@@ -100,6 +106,9 @@ type ShardResult struct {
 	Up map[string]int
 }
 
+// undoTimeout bounds emptying the shards again after a failure.
+const undoTimeout = 5 * time.Minute
+
 // ErrNotMigrated wraps the errors after which nothing is left changed.
 var ErrNotMigrated = errors.New("nothing was migrated")
 
@@ -118,9 +127,11 @@ var ErrNotMigrated = errors.New("nothing was migrated")
 // change nothing but its outputs: the others read the shared resources
 // from them through a stack reference), and the other shards are
 // previewed. A preview or update that would create, delete or replace
-// anything, or any failure, undoes the imports (each shard's stack is
-// emptied again) and leaves <env> as it was; the error wraps
-// ErrNotMigrated unless undoing failed too. Updates are allowed and
+// anything, or any failure (an interrupt too), undoes the imports (each
+// shard's stack is emptied again) and leaves <env> as it was; the error
+// wraps ErrNotMigrated unless undoing failed, or a home shard's update
+// made a change its preview did not show (then nothing is undone, as the
+// shard's state alone records what it made). Updates are allowed and
 // reported in ShardResult.Changes.
 func Run(ctx context.Context, dir, env string, lock *shard.Lock, opts Options) (*Result, error) {
 	if lock == nil {
@@ -129,9 +140,12 @@ func Run(ctx context.Context, dir, env string, lock *shard.Lock, opts Options) (
 	if lock.Env != env {
 		return nil, fmt.Errorf("%w: the lock given is environment %s's, not %s's", ErrNotMigrated, lock.Env, env)
 	}
-	m := &migration{dir: dir, env: env, lock: lock, log: opts.Log, program: opts.Program}
+	m := &migration{dir: dir, env: env, lock: lock, log: opts.Log, program: opts.Program, parallel: opts.Parallel}
 	if m.log == nil {
 		m.log = io.Discard
+	}
+	if m.parallel < 1 {
+		m.parallel = 4
 	}
 	if m.program == nil {
 		m.program = deploy.ProgramIn(dir)
@@ -160,12 +174,18 @@ type migration struct {
 	program  pulumi.RunFunc
 	ws       auto.Workspace
 	wsOpts   []auto.LocalWorkspaceOption
+	parallel int
+	logMu    sync.Mutex
 	// dirty is set when undoing the imports failed: shards may hold
 	// resources <env> holds too.
 	dirty bool
 }
 
-func (m *migration) logf(format string, v ...any) { fmt.Fprintf(m.log, format+"\n", v...) }
+func (m *migration) logf(format string, v ...any) {
+	m.logMu.Lock()
+	defer m.logMu.Unlock()
+	fmt.Fprintf(m.log, format+"\n", v...)
+}
 
 // checkLock refuses a lock that does not fit the fleet file, as the
 // program would in every shard.
@@ -207,21 +227,27 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("shards without a stack: %s; create them first with: go run . fleet init --env %s", strings.Join(missing, ", "), m.env)
 	}
-	empty := map[string]apitype.UntypedDeployment{} // each shard as it is: empty
+	names := m.lock.Names()
+	empty := make([]apitype.UntypedDeployment, len(names)) // each shard as it is: empty
+	counts := make([]int, len(names))
+	if err := m.each(len(names), func(i int) error {
+		d, err := m.export(ctx, names[i], false)
+		if err != nil {
+			return err
+		}
+		empty[i] = d
+		if counts[i], err = countResources(d); err != nil {
+			return fmt.Errorf("stack %s: %w", names[i], err)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	var full []string
-	for _, s := range m.lock.Shards {
-		d, err := m.export(ctx, s.Name, false)
-		if err != nil {
-			return nil, err
-		}
-		n, err := countResources(d)
-		if err != nil {
-			return nil, fmt.Errorf("stack %s: %w", s.Name, err)
-		}
+	for i, n := range counts {
 		if n > 0 {
-			full = append(full, s.Name)
+			full = append(full, names[i])
 		}
-		empty[s.Name] = d
 	}
 	envStored, err := m.export(ctx, m.env, false)
 	if err != nil {
@@ -257,17 +283,30 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 		}
 		m.logf("%s: its deployment saved to %s (restore: pulumi stack import --stack %s --file %s)", m.env, backup, m.env, backup)
 	}
-	res := &Result{Plan: plan, Backup: backup}
+	res := &Result{Plan: plan, Backup: backup, Shards: make([]ShardResult, len(plan.Shards))}
+	for i, sp := range plan.Shards {
+		res.Shards[i] = ShardResult{Name: sp.Name, Home: sp.Home, Tenants: len(sp.Tenants), Resources: len(sp.resources)}
+	}
 
 	// Import every shard; from here on, a failure undoes them.
-	var imported []string
+	imported := make([]bool, len(names))
 	undo := func(cause error) error {
+		// Undone even when ctx was cancelled (Ctrl-C): that is the point.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+		defer cancel()
 		var errs []error
-		for _, name := range slices.Backward(imported) {
-			if err := m.importStack(ctx, name, empty[name]); err != nil {
-				errs = append(errs, fmt.Errorf("emptying shard %s again: %w", name, err))
+		var mu sync.Mutex
+		_ = m.each(len(names), func(i int) error {
+			if !imported[i] {
+				return nil
 			}
-		}
+			if err := m.importStack(ctx, names[i], empty[i]); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("emptying shard %s again: %w", names[i], err))
+				mu.Unlock()
+			}
+			return nil
+		})
 		if len(errs) > 0 {
 			m.dirty = true
 			return fmt.Errorf("%w; and undoing the imports failed, so empty these shards by hand (pulumi stack export --stack <shard>, remove every resource but the first, pulumi stack import) before running migrate again; stack %s still holds every resource: %w",
@@ -276,72 +315,87 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 		m.logf("%s: the shards are empty again; stack %s is as it was", m.env, m.env)
 		return fmt.Errorf("%w (%w: the shards were emptied again, stack %s is unchanged)", cause, ErrNotMigrated, m.env)
 	}
-	for _, sp := range plan.Shards {
-		secrets, err := secretsProviders(empty[sp.Name])
+	if err := m.each(len(names), func(i int) error {
+		sp := plan.Shards[i]
+		secrets, err := secretsProviders(empty[i])
 		if err != nil {
-			return res, undo(fmt.Errorf("stack %s: %w", sp.Name, err))
+			return fmt.Errorf("stack %s: %w", sp.Name, err)
 		}
 		d, err := plan.ShardDeployment(sp, secrets)
 		if err != nil {
-			return res, undo(err)
+			return err
 		}
+		imported[i] = true // even a failed import may have written
 		if err := m.importStack(ctx, sp.Name, d); err != nil {
-			return res, undo(err)
+			return err
 		}
-		imported = append(imported, sp.Name)
 		if err := m.verify(ctx, sp.Name, d, secrets); err != nil {
-			return res, undo(err)
+			return err
 		}
-		res.Shards = append(res.Shards, ShardResult{Name: sp.Name, Home: sp.Home, Tenants: len(sp.Tenants), Resources: len(sp.resources)})
-		m.logf("%s: imported %d resources (%d tenants%s), %d providers copied, %d dependencies on other shards dropped",
-			sp.Name, len(sp.resources), len(sp.Tenants), map[bool]string{true: ", home shard", false: ""}[sp.Home], len(sp.Providers), len(sp.Dropped))
+		home := ""
+		if sp.Home {
+			home = ", home shard"
+		}
+		m.logf("%s: imported %d resources (%s%s), %s copied, %s on other shards dropped",
+			sp.Name, len(sp.resources), count(len(sp.Tenants), "tenant"), home, count(len(sp.Providers), "provider"), count(len(sp.Dropped), "dependency"))
+		return nil
+	}); err != nil {
+		return res, undo(err)
 	}
 
-	// Home shards first: the others read their outputs.
+	// Previews: home shards first, each then deployed when its place has
+	// other shards, which read its outputs; then the other shards.
 	siblings := map[string]int{}
 	for _, s := range m.lock.Shards {
 		home, _ := m.lock.Home(s.Region, s.Account)
 		siblings[home.Name]++
 	}
-	order := slices.Clone(res.Shards)
-	slices.SortStableFunc(order, func(a, b ShardResult) int {
-		switch {
-		case a.Home == b.Home:
-			return 0
-		case a.Home:
-			return -1
+	for _, homes := range []bool{true, false} {
+		var batch []int
+		for i := range res.Shards {
+			if res.Shards[i].Home == homes {
+				batch = append(batch, i)
+			}
 		}
-		return 1
-	})
-	for i := range order {
-		r := &order[i]
-		counts, changes, err := m.preview(ctx, r.Name)
-		r.Preview, r.Changes = counts, changes
-		setResult(res, *r)
-		if err != nil {
-			return res, undo(fmt.Errorf("preview of %s: %w", r.Name, err))
-		}
-		m.logf("%s: preview: %s", r.Name, summary(counts))
-		if bad := forbidden(changes); len(bad) > 0 {
-			return res, undo(fmt.Errorf("preview of %s would %s", r.Name, strings.Join(bad, "; ")))
-		}
-		if r.Home && siblings[r.Name] > 1 {
+		if err := m.each(len(batch), func(k int) error {
+			r := &res.Shards[batch[k]]
+			counts, changes, err := m.preview(ctx, r.Name)
+			r.Preview, r.Changes = counts, changes
+			if err != nil {
+				return fmt.Errorf("preview of %s: %w", r.Name, err)
+			}
+			m.logf("%s: preview: %s", r.Name, summary(counts))
+			if bad := forbidden(changes); len(bad) > 0 {
+				more := ""
+				if len(bad) > 5 {
+					bad, more = bad[:5], fmt.Sprintf("; and %d more", len(bad)-5)
+				}
+				return fmt.Errorf("preview of %s would %s%s", r.Name, strings.Join(bad, "; "), more)
+			}
+			if !r.Home || siblings[r.Name] < 2 {
+				return nil
+			}
 			up, err := m.up(ctx, r.Name)
 			r.Up = up
-			setResult(res, *r)
 			if err != nil {
-				return res, undo(fmt.Errorf("up of home shard %s: %w", r.Name, err))
+				return fmt.Errorf("up of home shard %s: %w", r.Name, err)
 			}
-			m.logf("%s: up (its outputs, for the other shards of its place): %s", r.Name, upSummary(up))
+			m.logf("%s: up (writes the outputs the other shards of its place read): %s", r.Name, upSummary(up))
 			for op, n := range up {
 				if n > 0 && op != string(apitype.OpSame) && op != string(apitype.OpUpdate) && op != string(apitype.OpRead) {
-					// What it created is in the shard's state alone:
-					// emptying the shard would lose track of it.
-					m.dirty = true
-					return res, fmt.Errorf("up of home shard %s: %d resources %s after a preview that showed none; the imports are NOT undone (that would lose track of what the update made): stack %s and the shards %s both hold resources, sort them out by hand",
-						r.Name, n, op, m.env, strings.Join(imported, ", "))
+					return &madeChanges{fmt.Errorf("up of home shard %s: %d resources %s after a preview that showed none", r.Name, n, op)}
 				}
 			}
+			return nil
+		}); err != nil {
+			var made *madeChanges
+			if errors.As(err, &made) {
+				// What it created is in the shard's state alone: emptying
+				// the shard would lose track of it.
+				m.dirty = true
+				return res, fmt.Errorf("%w; the imports are NOT undone (that would lose track of what the update made): stack %s and its shards both hold resources, sort them out by hand", err, m.env)
+			}
+			return res, undo(err)
 		}
 	}
 
@@ -357,12 +411,35 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 	return res, nil
 }
 
-func setResult(res *Result, r ShardResult) {
-	for i := range res.Shards {
-		if res.Shards[i].Name == r.Name {
-			res.Shards[i] = r
+// madeChanges is an update that changed what its preview said it would
+// not.
+type madeChanges struct{ error }
+
+func (e *madeChanges) Unwrap() error { return e.error }
+
+// each runs fn(0..n-1), at most m.parallel at a time, and returns every
+// error, joined in index order; after a first error it starts no more.
+func (m *migration) each(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	sem := make(chan struct{}, max(m.parallel, 1))
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for i := range n {
+		sem <- struct{}{}
+		if failed.Load() {
+			<-sem
+			break
 		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if errs[i] = fn(i); errs[i] != nil {
+				failed.Store(true)
+			}
+		}()
 	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // forbidden are the changes a migration may not make: all but updates.
@@ -374,6 +451,17 @@ func forbidden(changes []string) []string {
 		}
 	}
 	return out
+}
+
+// count is "1 tenant", "2 tenants", "3 dependencies".
+func count(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func summary(counts map[apitype.OpType]int) string {

@@ -183,7 +183,7 @@ func Split(env string, d apitype.UntypedDeployment, lock *shard.Lock) (*Plan, er
 		return nil, fmt.Errorf("stack %s: %w", env, err)
 	}
 	if len(dep.PendingOperations) > 0 {
-		return nil, fmt.Errorf("stack %s has %d pending operations (an update was interrupted): resolve them first (pulumi refresh --stack %s --clear-pending-creates, or pulumi cancel), then deploy %s so its preview is clean", env, len(dep.PendingOperations), env, env)
+		return nil, fmt.Errorf("stack %s has %d pending operations (an update was interrupted): resolve them first (pulumi refresh --stack %s --clear-pending-creates, or pulumi cancel), then %s", env, len(dep.PendingOperations), env, deployFirst(env))
 	}
 	if len(dep.Snippets) > 0 || (len(dep.Extensions) > 0 && !bytes.Equal(dep.Extensions, []byte("null")) && !bytes.Equal(dep.Extensions, []byte("{}"))) {
 		return nil, fmt.Errorf("stack %s: its deployment has snippets or extensions, which migrate does not know how to split", env)
@@ -200,10 +200,10 @@ func Split(env string, d apitype.UntypedDeployment, lock *shard.Lock) (*Plan, er
 			return nil, fmt.Errorf("stack %s: resource %s is another stack's", env, urn)
 		}
 		if _, dup := byURN[urn]; dup {
-			return nil, fmt.Errorf("stack %s: resource %s is in the deployment twice (a pending replacement?); deploy %s first", env, urn, env)
+			return nil, fmt.Errorf("stack %s: resource %s is in the deployment twice (a pending replacement?): %s", env, urn, deployFirst(env))
 		}
 		if b, _ := r["delete"].(bool); b {
-			return nil, fmt.Errorf("stack %s: resource %s is marked for deletion (an update that failed half way); deploy %s first", env, urn, env)
+			return nil, fmt.Errorf("stack %s: resource %s is marked for deletion (an update that failed half way): %s", env, urn, deployFirst(env))
 		}
 		byURN[urn] = r
 		if str(r, "type") == stackType && str(r, "parent") == "" {
@@ -246,6 +246,7 @@ func Split(env string, d apitype.UntypedDeployment, lock *shard.Lock) (*Plan, er
 	// Where each resource goes: its top ancestor (below the root) decides.
 	owner := map[string]*ShardPlan{} // urn -> shard; absent: copied or left
 	var errs []error
+	refused := map[string]bool{} // tops already reported
 	tenantsSeen := map[string]bool{}
 	for _, r := range dep.Resources {
 		urn, typ := str(r, "urn"), str(r, "type")
@@ -264,6 +265,10 @@ func Split(env string, d apitype.UntypedDeployment, lock *shard.Lock) (*Plan, er
 		case topType == tenant.TypeToken:
 			s, ok := lock.ShardOf(topName)
 			if !ok {
+				if refused[top] {
+					continue
+				}
+				refused[top] = true
 				errs = append(errs, fmt.Errorf("tenant %q: stack %s holds it, but %s gives it no shard; run: go run . fleet assign --env %s (after deploying %s, if it was renamed or removed since)", topName, env, shard.FileName(env), env, env))
 				continue
 			}
@@ -275,6 +280,10 @@ func Split(env string, d apitype.UntypedDeployment, lock *shard.Lock) (*Plan, er
 		default:
 			pl, ok := sharedPlace(topType, topName, byURN[top], prefixes)
 			if !ok {
+				if refused[top] {
+					continue
+				}
+				refused[top] = true
 				errs = append(errs, fmt.Errorf("stack %s: resource %s is neither a tenant's (under a %s) nor the shared resources of an account and region of %s: migrate cannot tell which shard owns it", env, urn, tenant.TypeToken, shard.FileName(env)))
 				continue
 			}
@@ -300,11 +309,11 @@ func Split(env string, d apitype.UntypedDeployment, lock *shard.Lock) (*Plan, er
 		}
 		pl, known := deployed[id]
 		if !known {
-			errs = append(errs, fmt.Errorf("tenant %q: stack %s holds its resources but its %q output does not list it; deploy %s first", id, env, guard.OutputName, env))
+			errs = append(errs, fmt.Errorf("tenant %q: stack %s holds its resources but its %q output does not list it: %s", id, env, guard.OutputName, deployFirst(env)))
 			continue
 		}
 		if want := placeOf[s.Name]; pl != want {
-			errs = append(errs, fmt.Errorf("tenant %q: stack %s has it in %s, but %s gives it shard %s of %s: deploy the move in %s first, or migrate before editing it", id, env, describe(pl), shard.FileName(env), s.Name, describe(want), env))
+			errs = append(errs, fmt.Errorf("tenant %q: stack %s has it in %s, but %s gives it shard %s of %s: migrate moves what is deployed, so restore the tenant's region and account in %s, run fleet assign again and migrate, then make the move in the shards", id, env, describe(pl), shard.FileName(env), s.Name, describe(want), shard.StackFileName(env)))
 		}
 		p.Tenants = append(p.Tenants, id)
 	}
@@ -401,8 +410,8 @@ func (p *Plan) copyProvider(env string, r map[string]any, ref string, o *ShardPl
 		return fmt.Errorf("stack %s: resource %s uses provider %s, which the deployment does not hold", env, str(r, "urn"), purn)
 	}
 	if want := pl.providerName(); str(pr, "type") == providerTypes+"aws" && resource.URN(purn).Name() != want {
-		return fmt.Errorf("stack %s: resource %s, which goes to shard %s (%s), uses the aws provider %s, not its place's %s: deploy %s first, so its state matches its fleet file",
-			env, str(r, "urn"), o.Name, describe(pl), resource.URN(purn).Name(), want, env)
+		return fmt.Errorf("stack %s: resource %s, which goes to shard %s (%s), uses the aws provider %s, not its place's %s: %s",
+			env, str(r, "urn"), o.Name, describe(pl), resource.URN(purn).Name(), want, deployFirst(env))
 	}
 	copies[purn] = append(copies[purn], o)
 	o.Providers = append(o.Providers, purn)
@@ -614,6 +623,12 @@ func rewrite(r map[string]any, in map[string]bool, rename func(string) string) (
 	}
 	dropped = slices.Compact(slices.Sorted(slices.Values(dropped)))
 	return out, dropped, nil
+}
+
+// deployFirst says how to bring <env>'s state up to its fleet file.
+func deployFirst(env string) string {
+	return fmt.Sprintf("deploy %s first, so its state is what %s deploys (move %s aside for that run: the program refuses to run %s as a single stack while it exists), then run fleet assign again",
+		env, shard.StackFileName(env), shard.FileName(env), env)
 }
 
 func str(r map[string]any, key string) string {
