@@ -84,7 +84,7 @@ var newStackRunner = func(dir, pulumiPath string, diff bool) (fleetrun.StackRunn
 	if err != nil {
 		return nil, nil, err
 	}
-	return &fleetrun.Engine{Dir: dir, Project: stackconfig.Project, Program: deploy.ProgramIn(dir), Command: cmd, Diff: diff}, cleanup, nil
+	return &fleetrun.Engine{Dir: dir, Program: deploy.ProgramIn(dir), Command: cmd, Diff: diff}, cleanup, nil
 }
 
 // runFleet dispatches the fleet subcommands.

@@ -22,18 +22,21 @@ import (
 
 // Engine runs a stack through the Automation API: the inline Program, in
 // Dir (the project directory, with Pulumi.yaml and the stacks'
-// Pulumi.<stack>.yaml, which the CLI reads), with the CLI Command. The
+// Pulumi.<stack>.yaml, which the CLI reads), with the CLI Command, in a
+// leanWorkspace. The
 // backend and the passphrase come from the environment, as for the CLI
 // (PULUMI_BACKEND_URL or `pulumi login`, PULUMI_CONFIG_PASSPHRASE). A
 // stack missing from the backend is created, with the encryption salt its
 // stack file already has; a stack without its stack file fails.
 type Engine struct {
 	Dir     string
-	Project string
 	Program pulumi.RunFunc
 	Command auto.PulumiCommand
 	// Diff shows each resource's changed properties in the output.
 	Diff bool
+
+	// stacks are the project's stacks in the backend, listed once.
+	stacks stackList
 }
 
 // eventsGrace bounds the wait for the engine's event log after the
@@ -49,8 +52,7 @@ func (e *Engine) Run(ctx context.Context, op Op, stack string, out io.Writer, st
 		return Changes{}, fmt.Errorf("stack %s: its stack file: %w (a shard's is written by: go run . fleet init)", stack, err)
 	}
 	status("selecting the stack")
-	s, err := auto.UpsertStackInlineSource(ctx, stack, e.Project, e.Program,
-		auto.WorkDir(e.Dir), auto.Pulumi(e.Command))
+	s, err := e.stack(ctx, stack)
 	if err != nil {
 		return Changes{}, fmt.Errorf("stack %s: %w", stack, err)
 	}
@@ -86,6 +88,23 @@ func (e *Engine) Run(ctx context.Context, op Op, stack string, out io.Writer, st
 	case <-time.After(eventsGrace):
 	}
 	return t.result(), err
+}
+
+// stack returns the stack in a leanWorkspace, creating it in the backend
+// when it is missing.
+func (e *Engine) stack(ctx context.Context, name string) (auto.Stack, error) {
+	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(e.Dir), auto.Program(e.Program), auto.Pulumi(e.Command))
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	exists, err := e.stacks.has(ctx, ws, name)
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	if !exists {
+		return auto.NewStack(ctx, name, leanWorkspace{ws})
+	}
+	return auto.SelectStack(ctx, name, leanWorkspace{ws})
 }
 
 // tracker turns engine events into a live status and the changes of the

@@ -211,7 +211,7 @@ func TestPrintableKeepsControlCharactersOffTheScreen(t *testing.T) {
 }
 
 func TestEngineRefusesAStackWithoutItsStackFile(t *testing.T) {
-	e := &Engine{Dir: t.TempDir(), Project: "tenancy"}
+	e := &Engine{Dir: t.TempDir()}
 	_, err := e.Run(context.Background(), Up, "prod-eu-west-1-1", io.Discard, func(string) {})
 	if err == nil || !strings.Contains(err.Error(), "stack prod-eu-west-1-1: its stack file: ") || !strings.Contains(err.Error(), "fleet init") {
 		t.Errorf("err = %v", err)
