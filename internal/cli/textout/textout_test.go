@@ -45,6 +45,10 @@ func TestWrapLine(t *testing.T) {
 			[]string{"| acme | region | us-east-1 | eu-west-1 |"}},
 		{"markdown: no list marker starts a line", "- count: 3 - 2 1. + ok", true,
 			[]string{"- count: 3 - 2 1. +", "  ok"}},
+		{"markdown: a code span may start a line", "see `internal/cli/textout/wrap.go`", true,
+			[]string{"see", "  `internal/cli/text", "  out/wrap.go`"}},
+		{"markdown: a word with a dash may start a line", "count: the -n flag -> 3", true,
+			[]string{"count: the -n flag", "  -> 3"}},
 		{"text may start a line with -", "- count: 3 - 2 1. + ok", false,
 			[]string{"- count: 3 - 2 1. +", "  ok"}},
 	}
@@ -85,5 +89,26 @@ func TestWriter(t *testing.T) {
 	}
 	if !strings.HasSuffix(out.String(), "wrap") {
 		t.Errorf("the last line is missing:\n%s", out.String())
+	}
+}
+
+func TestFill(t *testing.T) {
+	cases := []struct {
+		name   string
+		indent string
+		words  []string
+		width  int
+		want   []string
+	}{
+		{"fills", "    ", []string{"a=1", "b=2", "c=3"}, 11, []string{"    a=1 b=2", "    c=3"}},
+		{"cuts", "  ", []string{"abcdefghij"}, 6, []string{"  abcd", "  efgh", "  ij"}},
+		{"an indent wider than the line still ends", "      ", []string{"abc"}, 4, []string{"      a", "      b", "      c"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Fill(c.indent, c.words, c.width); strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("Fill = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -88,9 +88,22 @@ func WrapLine(line string, width int, markdown bool) []string {
 	if utf8.RuneCountInString(indent) >= width/2 {
 		indent = "  " // deep indentation would leave no room
 	}
+	return fill(lead, indent, strings.Split(rest, " "), width, markdown)
+}
+
+// Fill puts words, separated by spaces, on lines of at most width runes,
+// each starting with indent; a word longer than a line is cut.
+func Fill(indent string, words []string, width int) []string {
+	return fill(indent, indent, words, width, false)
+}
+
+// fill is Fill with the first line starting with lead.
+func fill(lead, indent string, words []string, width int, markdown bool) []string {
+	// Each cut must leave a line shorter than the one it cut.
+	width = max(width, utf8.RuneCountInString(indent)+1)
 	var out []string
 	cur := lead
-	for i, word := range strings.Split(rest, " ") {
+	for i, word := range words {
 		switch {
 		case i == 0:
 			cur += word
@@ -103,9 +116,6 @@ func WrapLine(line string, width int, markdown bool) []string {
 		}
 		for utf8.RuneCountInString(cur) > width && !(markdown && startsBlock(word)) {
 			head, tail := cut(cur, width)
-			if strings.TrimSpace(tail) == "" {
-				break
-			}
 			out = append(out, head)
 			cur = indent + tail
 		}
@@ -119,15 +129,19 @@ func cut(s string, width int) (string, string) {
 	return string(r[:width]), string(r[width:])
 }
 
-// startsBlock reports whether word, first on a markdown line, would begin a
-// block rather than continue a paragraph or list item.
+// startsBlock reports whether word, first on a markdown line, could begin
+// a block rather than continue a paragraph or list item: a list marker,
+// a thematic break or setext underline, a heading, a quote, a table row,
+// HTML, a code fence, an ordered list item.
 func startsBlock(word string) bool {
-	if word == "" {
+	switch {
+	case word == "":
 		return false
-	}
-	if strings.ContainsRune("-+*>#|<=`~", rune(word[0])) {
+	case strings.Trim(word, "-=*_+") == "",
+		strings.ContainsRune("#>|<", rune(word[0])),
+		strings.HasPrefix(word, "```"), strings.HasPrefix(word, "~~~"):
 		return true
 	}
 	digits := strings.TrimLeft(word, "0123456789")
-	return len(digits) < len(word) && (strings.HasPrefix(digits, ".") || strings.HasPrefix(digits, ")"))
+	return len(digits) < len(word) && (digits == "." || digits == ")")
 }
