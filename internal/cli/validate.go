@@ -167,7 +167,7 @@ func validateSplit(paths []string, env Env) int {
 		problem(env.Stderr, "error", p.Error())
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(env.Stderr, "split of %s: %s; every tenant must be deployed by exactly one of them\n",
+		fmt.Fprintf(env.Stderr, "split of %s: %s; they do not split one fleet, so none should deploy\n",
 			stacks, textout.Count(len(problems), "problem"))
 		return ExitFailed
 	}
