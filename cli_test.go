@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/amplify-tenancy/tenancy/internal/cli"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
@@ -55,6 +58,8 @@ func TestCommandsGolden(t *testing.T) {
 		{"plan-dev-json", []string{"plan", "--stack", "dev", "--format", "json"}, 0},
 		{"plan-prod-mermaid", []string{"plan", "--stack", "prod", "--format", "mermaid"}, 0},
 		{"plan-bad", []string{"plan", "--file", "testdata/stacks/Pulumi.bad.yaml"}, 1},
+		// An invalid stack is an error, never "no data risk".
+		{"diff-bad", []string{"diff", "--file", "testdata/stacks/Pulumi.bad.yaml", "--base", goldenStacks + "/Pulumi.prod.yaml"}, 1},
 		{"diff-prod-unchanged", []string{"diff", "--stack", "prod", "--base", goldenStacks + "/Pulumi.prod.yaml"}, 0},
 		{"diff-prod-safe", []string{"diff", "--stack", "prod", "--base", "testdata/stacks/prod-base-safe.yaml"}, 0},
 		{"diff-prod-risky", []string{"diff", "--stack", "prod", "--base", "testdata/stacks/prod-base-risky.yaml"}, 2},
@@ -91,7 +96,6 @@ func TestCommandErrorsExitOne(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no command", nil, "usage:"},
 		{"unknown command", []string{"deploy"}, `unknown command "deploy"`},
 		{"no stack", []string{"validate"}, "give --stack NAME or --file PATH"},
 		{"missing stack file", []string{"plan", "--stack", "staging"}, "Pulumi.staging.yaml"},
@@ -181,5 +185,98 @@ func TestValidateSplitExamplePair(t *testing.T) {
 	code, out := runCLI("validate", "--split", splitEU, splitWorld)
 	if code != cli.ExitOK || !strings.Contains(out, "ok: 2 stacks split one fleet") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestMainWithoutArguments runs main in a child process (this test binary
+// again, told so by TENANCY_RUN_MAIN): with no command and no Pulumi
+// engine (PULUMI_MONITOR unset), it prints the usage to stderr and exits
+// 2, rather than fail as the program with "exit status 32" alone.
+func TestMainWithoutArguments(t *testing.T) {
+	if os.Getenv("TENANCY_RUN_MAIN") == "1" {
+		os.Args = os.Args[:1]
+		main()
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainWithoutArguments$")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PULUMI_MONITOR=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "TENANCY_RUN_MAIN=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != cli.ExitUsage || !strings.HasPrefix(stderr.String(), "usage: go run . COMMAND") || stdout.Len() > 0 {
+		t.Errorf("go run . without arguments: %v, stdout %q, stderr:\n%s\nwant exit 2 and the usage on stderr", err, stdout.String(), stderr.String())
+	}
+}
+
+// TestIsProgram: only the engine, which sets PULUMI_MONITOR, runs the
+// program; a command never does.
+func TestIsProgram(t *testing.T) {
+	cases := []struct {
+		args    []string
+		monitor string
+		want    bool
+	}{
+		{nil, "127.0.0.1:50051", true},
+		{nil, "", false},
+		{[]string{"plan"}, "127.0.0.1:50051", false},
+		{[]string{"plan"}, "", false},
+	}
+	for _, c := range cases {
+		getenv := func(k string) string {
+			if k == "PULUMI_MONITOR" {
+				return c.monitor
+			}
+			return ""
+		}
+		if got := isProgram(c.args, getenv); got != c.want {
+			t.Errorf("isProgram(%q) with PULUMI_MONITOR=%q = %v, want %v", c.args, c.monitor, got, c.want)
+		}
+	}
+}
+
+// TestTextFitsEightyColumns runs every command's text formats, and every
+// help, on the committed stacks, and checks that no line of stdout or
+// stderr is wider than 80 columns. JSON and mermaid are for programs and
+// are not wrapped; markdown, for pull-request comments, keeps its table
+// rows (a break would end the table) and its headings whole.
+func TestTextFitsEightyColumns(t *testing.T) {
+	var runs [][]string
+	for _, stack := range []string{"dev", "prod"} {
+		other := map[string]string{"dev": "Pulumi.prod.yaml", "prod": "Pulumi.dev.yaml"}[stack]
+		runs = append(runs,
+			[]string{"validate", "--stack", stack},
+			[]string{"plan", "--stack", stack},
+			[]string{"diff", "--stack", stack, "--base", "Pulumi." + stack + ".yaml"},
+			// The other environment as the base: tenants moved, changed
+			// and removed, the longest report.
+			[]string{"diff", "--stack", stack, "--base", other},
+			[]string{"diff", "--stack", stack, "--base", other, "--format", "markdown"},
+		)
+	}
+	runs = append(runs,
+		[]string{"validate", "--split", "Pulumi.dev.yaml", "Pulumi.prod.yaml"},
+		[]string{"validate", "--file", "testdata/stacks/Pulumi.bad.yaml"},
+		[]string{"validate", "--file", "testdata/stacks/Pulumi.longest.yaml"},
+		[]string{"plan", "--file", "testdata/stacks/Pulumi.longest.yaml"},
+		[]string{"--help"}, []string{"validate", "--help"}, []string{"plan", "--help"}, []string{"diff", "--help"},
+		[]string{"fleet", "--help"}, []string{"fleet", "preview", "--help"}, []string{"fleet", "matrix", "--help"},
+		[]string{"fleet", "assign", "--help"}, []string{"fleet", "init", "--help"}, []string{"fleet", "migrate", "--help"},
+		[]string{"fleet", "matrix", "--env", "staging"},
+	)
+	for _, args := range runs {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			_, out := runCLI(args...)
+			for i, line := range strings.Split(out, "\n") {
+				if utf8.RuneCountInString(line) > 80 && !strings.HasPrefix(line, "|") && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "<!--") {
+					t.Errorf("line %d has %d columns: %q", i+1, utf8.RuneCountInString(line), line)
+				}
+			}
+		})
 	}
 }

@@ -11,18 +11,22 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
+	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Exit codes. Diff reserves 2 for a data risk, so a usage error is 1 like
-// any other failure.
+// Exit codes. Diff reserves 2 for a data risk, so a command's usage error
+// is 1 like any other failure; only the program run with no command at all
+// outside the engine exits 2, the shell's usual code for a usage error.
 const (
 	ExitOK       = 0
 	ExitFailed   = 1
 	ExitDataRisk = 2
+	ExitUsage    = 2
 )
 
 // Env is what a command runs against.
@@ -36,54 +40,136 @@ type Env struct {
 	Dir string
 	// Program is the Pulumi program `pulumi up` runs; plan runs exactly it.
 	Program pulumi.RunFunc
+	// Width is the columns the text formats and problems are wrapped to;
+	// 0 means textout.Width. Tests of the output's shape set it wide, to
+	// read each problem on one line.
+	Width int
 }
 
-const usage = `usage: go run . COMMAND [flags]
+// width is the columns text output is wrapped to.
+func (env Env) width() int {
+	if env.Width > 0 {
+		return env.Width
+	}
+	return textout.Width
+}
 
-Without a command this is the Pulumi program (the Pulumi CLI runs it so).
+// command is one command: what runs it and its part of the usage text,
+// whose lines starting "  <name> " are its synopses.
+type command struct {
+	name  string
+	run   func([]string, Env) int
+	usage string
+}
 
-commands:
-  validate --stack NAME | --file PATH
-      check a stack file exactly as the program does; exit 1 on any problem
+// commands are the commands in the order the usage text lists them. A
+// function, as runFleet's usage refers back to the list.
+func commands() []command {
+	return []command{
+		{"validate", runValidate, `  validate --stack NAME | --file PATH
+      check a stack file exactly as the program does; exit 1 on any
+      problem. NAME may also be the stack file, Pulumi.NAME.yaml
   validate --split FILE FILE...
       check the stack files of a fleet split across stacks: each one, and
       that every tenant is deployed by exactly one of them
-  plan --stack NAME | --file PATH [--format table|json|mermaid]
+`},
+		{"plan", runPlan, `  plan --stack NAME | --file PATH [--format table|json|mermaid]
       run the program offline under the Pulumi SDK's mocks and show every
       resource per region and tenant; exit 1 when the stack is invalid
-  diff --stack NAME | --file PATH --base GIT_REF_OR_FILE [--format text|markdown]
-      compare the stack file with its base version; exit 0 without data
-      risk, 2 with data risk, 1 on error
-  fleet preview|up|matrix|assign|init --env NAME [flags]
+`},
+		{"diff", runDiff, `  diff --stack NAME | --file PATH --base REF_OR_FILE
+       [--format text|markdown]
+      compare the stack file with its base version, a git ref or a file;
+      exit 0 without data risk, 2 with data risk, 1 on error
+`},
+		{"fleet", runFleet, `  fleet preview|up|matrix|assign|init|migrate --env NAME [flags]
       run an environment's shards through the Automation API, print their
-      GitHub Actions matrix, assign tenants to shards, create shard stacks;
-      go run . fleet --help for the flags (preview, up and init need the
-      Pulumi CLI)
-`
+      GitHub Actions matrix, assign tenants to shards, create shard stacks,
+      move a single stack into its shards; go run . fleet --help for the
+      flags (preview, up, init and migrate need the Pulumi CLI)
+`},
+	}
+}
+
+// usage is the general usage text.
+func usage() string {
+	var b strings.Builder
+	b.WriteString(`usage: go run . COMMAND [flags]
+
+Without a command, started by the Pulumi CLI, this is the Pulumi program.
+go run . COMMAND --help prints a command's usage and flags.
+
+commands:
+`)
+	for _, c := range commands() {
+		b.WriteString(c.usage)
+	}
+	return b.String()
+}
 
 // Run runs the command named by args[0] and returns the process exit code.
+// Without arguments it prints the usage to stderr and returns ExitUsage.
 func Run(args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
-		return ExitFailed
+		fmt.Fprint(env.Stderr, usage())
+		return ExitUsage
 	}
-	commands := map[string]func([]string, Env) int{
-		"validate": runValidate,
-		"plan":     runPlan,
-		"diff":     runDiff,
-		"fleet":    runFleet,
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		// Problems only: the fleet runner's status lines go to stdout.
+		stderr := textout.NewWriter(env.Stderr, env.width())
+		defer stderr.Flush()
+		env.Stderr = stderr
+		return c.run(args[1:], env)
 	}
-	cmd, ok := commands[args[0]]
-	switch {
-	case ok:
-		return cmd(args[1:], env)
-	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
-		fmt.Fprint(env.Stdout, usage)
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(env.Stdout, usage())
 		return ExitOK
 	default:
-		fmt.Fprintf(env.Stderr, "unknown command %q\n\n%s", args[0], usage)
+		problem(env.Stderr, "error", fmt.Sprintf("unknown command %q", args[0]))
+		fmt.Fprint(env.Stderr, "\n"+usage())
 		return ExitFailed
 	}
+}
+
+// commandHelp is the help of a command: its part of the usage text, each
+// synopsis a full command line starting with prefix ("go run . " or "go run
+// . fleet "), and the flags of fs.
+func commandHelp(fs *flag.FlagSet, prefix, text string) string {
+	lines := []string{"usage:"}
+	synopsis := false
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "  ") && line[2] != ' ':
+			line = "  " + prefix + line[2:]
+			synopsis = true
+		case synopsis && strings.HasPrefix(line, "       "):
+			// The synopsis goes on: one line, wrapped below.
+			lines[len(lines)-1] += " " + strings.TrimSpace(line)
+			continue
+		default:
+			synopsis = false
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, "", "flags:")
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
+			usage += " (default " + f.DefValue + ")"
+		}
+		lines = append(lines, strings.TrimRight("  --"+f.Name+" "+kind, " "), "      "+usage)
+	})
+	var b strings.Builder
+	for _, line := range lines {
+		for _, l := range textout.WrapLine(line, textout.Width, false) {
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
 }
 
 // stackFlags are the flags that choose a stack file.
@@ -91,15 +177,32 @@ type stackFlags struct {
 	stack, file string
 }
 
-func newFlagSet(name string, env Env, sf *stackFlags) *flag.FlagSet {
+func newFlagSet(name string, sf *stackFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	// The flag package prints a bad flag's name raw; fail prints its error
-	// escaped instead.
+	// The flag package prints a bad flag's name raw, and its usage on
+	// stderr; flagError prints the error escaped, and --help on stdout.
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
-	fs.StringVar(&sf.stack, "stack", "", "stack name: reads Pulumi.<stack>.yaml")
+	fs.Usage = func() {}
+	fs.StringVar(&sf.stack, "stack", "", "stack name, read from Pulumi.NAME.yaml; or that file's path")
 	fs.StringVar(&sf.file, "file", "", "path of a stack file (the stack name comes from --stack or the file name)")
 	return fs
+}
+
+// isStackFile reports whether --stack names a stack file rather than a
+// stack: stack names have no .yaml suffix, and Pulumi.<stack>.yaml.yaml
+// is nobody's stack file.
+func isStackFile(stack string) bool {
+	return strings.HasSuffix(stack, ".yaml") || strings.HasSuffix(stack, ".yml")
+}
+
+// name is the stack named by --stack: its file's name without "Pulumi."
+// and ".yaml" when --stack is a file.
+func (sf *stackFlags) name() string {
+	if !isStackFile(sf.stack) {
+		return sf.stack
+	}
+	base := strings.TrimPrefix(filepath.Base(sf.stack), "Pulumi.")
+	return strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
 }
 
 // path is the stack file to read.
@@ -107,6 +210,10 @@ func (sf *stackFlags) path(env Env) (string, error) {
 	switch {
 	case sf.file != "":
 		return sf.file, nil
+	case isStackFile(sf.stack) && filepath.IsAbs(sf.stack):
+		return sf.stack, nil
+	case isStackFile(sf.stack):
+		return filepath.Join(env.Dir, sf.stack), nil
 	case sf.stack != "":
 		return filepath.Join(env.Dir, "Pulumi."+sf.stack+".yaml"), nil
 	default:
@@ -126,7 +233,7 @@ func (sf *stackFlags) read(env Env) (*stackconfig.File, string, error) {
 		return nil, path, err
 	}
 	if sf.stack != "" {
-		f.Stack = sf.stack
+		f.Stack = sf.name()
 	}
 	return f, path, nil
 }
@@ -142,17 +249,31 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// flagError ends a command whose flags fs refused with err: for --help or
+// -h the command's help on stdout and ExitOK, else the error and
+// ExitFailed.
+func flagError(env Env, fs *flag.FlagSet, err error) int {
+	if !errors.Is(err, flag.ErrHelp) {
+		return fail(env, err)
+	}
+	for _, c := range commands() {
+		if c.name == fs.Name() {
+			fmt.Fprint(env.Stdout, commandHelp(fs, "go run . ", c.usage))
+		}
+	}
+	return ExitOK
+}
+
 // fail reports err and returns ExitFailed.
 func fail(env Env, err error) int {
-	if !errors.Is(err, flag.ErrHelp) {
-		problem(env.Stderr, "error", err.Error())
-	}
+	problem(env.Stderr, "error", err.Error())
 	return ExitFailed
 }
 
-// problem prints one error or warning on one line. Messages embed values
-// from stack files, arguments and git; stackdiff.Line escapes what is not
-// printable and redacts the credentials of URLs.
+// problem prints one error or warning on one line (which Run wraps, its
+// continuation lines indented). Messages embed values from stack files,
+// arguments and git; stackdiff.Line escapes what is not printable and
+// redacts the credentials of URLs.
 func problem(w io.Writer, kind, msg string) {
 	fmt.Fprintf(w, "%s: %s\n", kind, stackdiff.Line(msg))
 }

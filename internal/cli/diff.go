@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/gitref"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
@@ -19,15 +20,23 @@ import (
 // ones the program's parser accepts: exit 1 otherwise.
 func runDiff(args []string, env Env) int {
 	var sf stackFlags
-	fs := newFlagSet("diff", env, &sf)
+	fs := newFlagSet("diff", &sf)
 	base := fs.String("base", "", "the base version: a git ref (origin/main) or a file")
 	format := fs.String("format", "text", "text or markdown")
 	if err := parseFlags(fs, args); err != nil {
-		return fail(env, err)
+		return flagError(env, fs, err)
 	}
+	// Both formats wrap to textout.Width; a markdown table row stays one
+	// line, as a break would end the table.
 	write, ok := map[string]func(*stackdiff.Report, string, string) error{
-		"text":     func(r *stackdiff.Report, b, c string) error { return r.WriteText(env.Stdout, b, c) },
-		"markdown": func(r *stackdiff.Report, b, c string) error { return r.WriteMarkdown(env.Stdout, b, c) },
+		"text": func(r *stackdiff.Report, b, c string) error {
+			w := textout.NewWriter(env.Stdout, env.width())
+			return errors.Join(r.WriteText(w, b, c), w.Flush())
+		},
+		"markdown": func(r *stackdiff.Report, b, c string) error {
+			w := textout.NewMarkdownWriter(env.Stdout, env.width())
+			return errors.Join(r.WriteMarkdown(w, b, c), w.Flush())
+		},
 	}[*format]
 	if !ok {
 		return fail(env, fmt.Errorf("--format %q: want text or markdown", *format))

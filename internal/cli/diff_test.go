@@ -64,7 +64,7 @@ func TestDiffAgainstAGitRef(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &out, Stderr: &out, Dir: dir})
+			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &out, Stderr: &out, Dir: dir, Width: unwrapped})
 			if code != c.code || !strings.Contains(out.String(), c.want) {
 				t.Errorf("exit %d, want %d; output should contain %q:\n%s", code, c.code, c.want, out.String())
 			}
@@ -90,7 +90,7 @@ func TestDiffRefusesAnOptionAsBase(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out bytes.Buffer
-			code := Run([]string{"diff", "--stack", "prod", "--base", c.base}, Env{Stdout: &out, Stderr: &out, Dir: dir})
+			code := Run([]string{"diff", "--stack", "prod", "--base", c.base}, Env{Stdout: &out, Stderr: &out, Dir: dir, Width: unwrapped})
 			if code != ExitFailed || !strings.Contains(out.String(), c.want) {
 				t.Errorf("exit %d, want %d; output should contain %q:\n%s", code, ExitFailed, c.want, out.String())
 			}
@@ -115,7 +115,7 @@ func TestDiffParsesBothVersionsAsTheProgramDoes(t *testing.T) {
 		want          []string // in stderr
 	}{
 		{"invalid current", stackFile, invalid, []string{`error: tenant "acme": region: "mars-1" does not offer Amplify Hosting`,
-			"stack prod: 1 problems; the program would stop before creating anything"}},
+			"stack prod: 1 problem; the program would stop before creating anything"}},
 		{"invalid base", invalid, stackFile, []string{`error: base HEAD:./Pulumi.prod.yaml: tenant "acme": region: "mars-1" does not offer Amplify Hosting`}},
 		{"base that is not YAML", "config: [", stackFile, []string{"error: base HEAD:./Pulumi.prod.yaml: "}},
 	}
@@ -126,7 +126,7 @@ func TestDiffParsesBothVersionsAsTheProgramDoes(t *testing.T) {
 				t.Fatal(err)
 			}
 			var stdout, stderr bytes.Buffer
-			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &stdout, Stderr: &stderr, Dir: dir})
+			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &stdout, Stderr: &stderr, Dir: dir, Width: unwrapped})
 			r := result{code, stdout.String(), stderr.String()}
 			if code != ExitFailed {
 				t.Errorf("exit %d, want %d:\n%s%s", code, ExitFailed, r.stdout, r.stderr)
@@ -140,7 +140,7 @@ func TestDiffParsesBothVersionsAsTheProgramDoes(t *testing.T) {
 			checkRefusals(t, "diff text", r)
 			if c.name == "invalid current" {
 				var validate bytes.Buffer
-				Run([]string{"validate", "--file", filepath.Join(dir, "Pulumi.prod.yaml")}, Env{Stdout: &bytes.Buffer{}, Stderr: &validate, Dir: dir})
+				Run([]string{"validate", "--file", filepath.Join(dir, "Pulumi.prod.yaml")}, Env{Stdout: &bytes.Buffer{}, Stderr: &validate, Dir: dir, Width: unwrapped})
 				if r.stderr != validate.String() {
 					t.Errorf("diff prints\n%s\nvalidate prints\n%s", r.stderr, validate.String())
 				}
@@ -165,7 +165,7 @@ func TestDiffReportsConfirmedRisks(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &out, Stderr: &out, Dir: dir})
+			code := Run([]string{"diff", "--stack", "prod", "--base", "HEAD"}, Env{Stdout: &out, Stderr: &out, Dir: dir, Width: unwrapped})
 			if code != ExitDataRisk || !strings.Contains(out.String(), "DATA RISK (1)") || !strings.Contains(out.String(), c.want) {
 				t.Errorf("exit %d, want %d; output should hold DATA RISK (1) and %q:\n%s", code, ExitDataRisk, c.want, out.String())
 			}

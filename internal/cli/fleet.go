@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/fleetrun"
 	"github.com/amplify-tenancy/tenancy/internal/migrate"
@@ -24,7 +25,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
-const fleetUsage = `usage: go run . fleet COMMAND --env NAME [flags]
+// fleetHeader opens the usage text of the fleet commands.
+const fleetHeader = `usage: go run . fleet COMMAND --env NAME [flags]
 
 An environment (dev, prod) is one fleet file, Pulumi.<env>.yaml. With a
 lock file, Pulumi.<env>.shards.json, it deploys as several stacks, its
@@ -32,7 +34,15 @@ shards; without one it is a single stack named <env>, and every command
 below treats that stack as the environment's one shard.
 
 commands:
-  preview|up --env NAME [--parallel N] [--shard NAME]... [--changed --base REF]
+`
+
+// fleetCommands are the fleet commands' parts of the usage text, by the
+// names that run them.
+var fleetCommands = []struct {
+	names []string
+	usage string
+}{
+	{[]string{"preview", "up"}, `  preview|up --env NAME [--parallel N] [--shard NAME]... [--changed --base REF]
              [--diff] [--plain] [--pulumi PATH]
       run pulumi preview or up on every shard through the Automation API,
       N at a time (default 4); a shard that fails does not stop the others.
@@ -45,21 +55,25 @@ commands:
       runs). The backend and passphrase come from the environment, as for
       the Pulumi CLI (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE); the CLI
       is --pulumi PATH, else pulumi on PATH, else $PULUMI_HOME/bin/pulumi.
-  matrix --env NAME [--changed --base REF] [--batch N]
+`},
+	{[]string{"matrix"}, `  matrix --env NAME [--changed --base REF] [--batch N]
       print the GitHub Actions matrices of the shards, one JSON object a
       line, {"include":[{"shard":"<name>"},...]}, at most N jobs each
       (default and most 256, GitHub's limit); nothing when no shard is
       selected
-  assign --env NAME [--max-tenants K]
+`},
+	{[]string{"assign"}, `  assign --env NAME [--max-tenants K]
       assign the fleet's tenants to shards of at most K tenants (default
       the lock's, else 50) and write Pulumi.<env>.shards.json; a tenant
       already assigned stays in its shard unless its region or account
       changed
-  init --env NAME [--pulumi PATH]
+`},
+	{[]string{"init"}, `  init --env NAME [--pulumi PATH]
       create the stack, and its stack file Pulumi.<shard>.yaml with the
       fleet's secrets, of every shard of the lock that has none; needs the
       backend and passphrase as preview and up do
-  migrate --env NAME [--parallel N] [--backup PATH] [--pulumi PATH]
+`},
+	{[]string{"migrate"}, `  migrate --env NAME [--parallel N] [--backup PATH] [--pulumi PATH]
       move the resources of the single stack NAME into the stacks of its
       shards (after fleet assign and fleet init) by editing state: each
       tenant's resources to its shard, each account and region's shared
@@ -69,7 +83,18 @@ commands:
       NAME.before-migrate-<UTC time>.json, secrets encrypted); N shards
       at a time (default 4). Run again, it says "already migrated" and
       changes nothing
-`
+`},
+}
+
+// fleetUsage is the usage text of the fleet commands.
+func fleetUsage() string {
+	var b strings.Builder
+	b.WriteString(fleetHeader)
+	for _, c := range fleetCommands {
+		b.WriteString(c.usage)
+	}
+	return b.String()
+}
 
 // defaultParallel is how many shards preview and up run at once unless
 // --parallel says otherwise.
@@ -90,7 +115,7 @@ var newStackRunner = func(dir, pulumiPath string, diff bool) (fleetrun.StackRunn
 // runFleet dispatches the fleet subcommands.
 func runFleet(args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, fleetUsage)
+		fmt.Fprint(env.Stderr, fleetUsage())
 		return ExitFailed
 	}
 	switch args[0] {
@@ -107,11 +132,11 @@ func runFleet(args []string, env Env) int {
 	case "migrate":
 		return fleetMigrate(args[1:], env)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(env.Stdout, fleetUsage)
+		fmt.Fprint(env.Stdout, fleetUsage())
 		return ExitOK
 	default:
 		problem(env.Stderr, "error", fmt.Sprintf("unknown fleet command %q", args[0]))
-		fmt.Fprint(env.Stderr, fleetUsage)
+		fmt.Fprint(env.Stderr, fleetUsage())
 		return ExitFailed
 	}
 }
@@ -146,7 +171,13 @@ func (ff *fleetFlags) cli(fs *flag.FlagSet) {
 func parseFleetFlags(fs *flag.FlagSet, ff *fleetFlags, args []string, env Env) (code int, done bool) {
 	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(env.Stdout, fleetUsage)
+			// Only the command's part of the usage, and its flags.
+			name := strings.TrimPrefix(fs.Name(), "fleet ")
+			for _, c := range fleetCommands {
+				if slices.Contains(c.names, name) {
+					fmt.Fprint(env.Stdout, commandHelp(fs, "go run . fleet ", c.usage))
+				}
+			}
 			return ExitOK, true
 		}
 		return fail(env, err), true
@@ -391,8 +422,8 @@ func fleetAssign(args []string, env Env) int {
 			added = append(added, s.Name)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d tenants in %d shards of at most %d\n",
-		shard.FileName(ff.env), tenants, len(l.Shards), l.MaxTenants)
+	fmt.Fprintf(env.Stdout, "%s: %s in %s of at most %d\n",
+		shard.FileName(ff.env), textout.Count(tenants, "tenant"), textout.Count(len(l.Shards), "shard"), l.MaxTenants)
 	if len(added) > 0 {
 		fmt.Fprintf(env.Stdout, "new shards: %s\ncreate their stacks with: go run . fleet init --env %s\n",
 			stackdiff.Text(strings.Join(added, ", ")), ff.env)
@@ -511,7 +542,7 @@ func writeMigration(w io.Writer, res *migrate.Result) {
 		case len(s.Changes) == 0:
 			result = "ok"
 		default:
-			result = fmt.Sprintf("%d changes", len(s.Changes))
+			result = textout.Count(len(s.Changes), "change")
 		}
 		p := s.Preview
 		fmt.Fprintf(w, "%-30s %7d %9d  %-9s %s\n", stackdiff.Text(name), s.Tenants, s.Resources,

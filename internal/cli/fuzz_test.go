@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -140,20 +141,56 @@ type result struct {
 	stdout, stderr string
 }
 
-func runCommand(args ...string) result {
+func runCommand(args ...string) result { return runWrapped(unwrapped, args...) }
+
+// unwrapped is an Env.Width that wraps no line: each problem and item on
+// one line, for the shape checks.
+const unwrapped = 1 << 30
+
+// runWrapped runs a command with Env.Width width.
+func runWrapped(width int, args ...string) result {
 	var stdout, stderr bytes.Buffer
-	code := Run(args, Env{Stdout: &stdout, Stderr: &stderr, Program: program})
+	code := Run(args, Env{Stdout: &stdout, Stderr: &stderr, Program: program, Width: width})
 	return result{code, stdout.String(), stderr.String()}
 }
 
-// runTwice runs a command twice and fails when the runs differ.
+// runTwice runs a command twice, unwrapped, and fails when the runs
+// differ; then as a person sees it, and fails unless that differs only in
+// line breaks, each followed by an indentation, and fits 80 columns.
 func runTwice(t *testing.T, args ...string) result {
 	t.Helper()
 	first, second := runCommand(args...), runCommand(args...)
 	if first != second {
 		t.Fatalf("%v is not deterministic:\nexit %d\n%s%s\nthen exit %d\n%s%s", args, first.code, first.stdout, first.stderr, second.code, second.stdout, second.stderr)
 	}
+	checkWrapped(t, args, first, runWrapped(0, args...))
 	return first
+}
+
+// checkWrapped checks that wrapped is long, fitted to 80 columns: the same
+// words, every line it adds indented, every line at most 80 columns but
+// for markdown's headings, table rows and HTML comments (and the JSON and
+// mermaid formats, which are not wrapped).
+func checkWrapped(t *testing.T, args []string, long, wrapped result) {
+	t.Helper()
+	if wrapped.code != long.code {
+		t.Errorf("%v: exit %d wrapped, %d unwrapped", args, wrapped.code, long.code)
+	}
+	raw := slices.Contains(args, "json") || slices.Contains(args, "mermaid")
+	for _, out := range [][2]string{{long.stdout, wrapped.stdout}, {long.stderr, wrapped.stderr}} {
+		// A word longer than a line is cut: compare without whitespace.
+		if strings.Join(strings.Fields(out[0]), "") != strings.Join(strings.Fields(out[1]), "") {
+			t.Errorf("%v: wrapping changed the text:\n%s\nwrapped:\n%s", args, out[0], out[1])
+		}
+		if n := strings.Count(out[1], "\n") - strings.Count(out[0], "\n"); n != strings.Count(out[1], "\n ")-strings.Count(out[0], "\n ") {
+			t.Errorf("%v: wrapping added lines that are not indented:\n%s", args, out[1])
+		}
+		for _, l := range strings.Split(out[1], "\n") {
+			if utf8.RuneCountInString(l) > 80 && !raw && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "|") && !strings.HasPrefix(l, "<!--") {
+				t.Errorf("%v: a line of %d columns: %q", args, utf8.RuneCountInString(l), l)
+			}
+		}
+	}
 }
 
 func controlChar(r rune) bool {
@@ -161,7 +198,7 @@ func controlChar(r rune) bool {
 }
 
 var (
-	stderrLine = regexp.MustCompile(`^(warning: .+|error: .+|stack .+: \d+ problems; the program would stop before creating anything)$`)
+	stderrLine = regexp.MustCompile(`^(warning: .+|error: .+|stack .+: (1 problem|\d+ problems); the program would stop before creating anything)$`)
 	// Refusals: a tenant and a field, or a key (a stack-wide field), or,
 	// for a file that is not a YAML mapping with a config key, its line;
 	// diff names the base version (base LABEL: ) a refusal is about.
@@ -170,8 +207,8 @@ var (
 	keyField = regexp.MustCompile(`^(base( \S+)?: )?(stack \S+: )?([^\s"]+|"(\\.|[^"\\])*"): \S`)
 	fileLine = regexp.MustCompile(`^(base( \S+)?: )?stack \S+: (yaml: )?(.*\b)?line \d+`)
 	// Text outputs start every line that is not indented with a fixed text.
-	validateOK = regexp.MustCompile(`^\S.*: ok: stack .+ \(environment .+\), \d+ tenants in \d+ regions, \d+ warnings$`)
-	tableLine  = regexp.MustCompile(`^(stack .*: \d+ tenants in \d+ regions, \d+ resources|offline plan under .*|region \S+|outside any region or tenant||  provider .*|  shared .*|  tenant \S+|    TYPE .*|    [a-z]+:\S+ .*)$`)
+	validateOK = regexp.MustCompile(`^\S.*: ok: stack .+ \(environment .+\), \d+ tenants? in \d+ regions?, \d+ warnings?$`)
+	tableLine  = regexp.MustCompile(`^(stack .*: \d+ tenants? in \d+ regions?, \d+ resources?|offline plan under .*|  deployment, .*|  retained: .*|region \S+|outside any region or tenant||  provider \S.*|  shared by its tenants|  tenant \S+|    \S.*|      +\S.*)$`)
 	diffLine   = regexp.MustCompile(`^(stack .+ -> .+|the base has no stack file .*|no changes|stack settings changed|tenants added|tenants removed|tenants changed|no data risk|DATA RISK \(\d+\): these edits delete or replace tenant data||  .+)$`)
 	mdLine     = regexp.MustCompile("^(<!-- tenancy-diff:[A-Za-z0-9_.%-]* -->|### Stack .*|Compared .*|#### (DATA RISK|Stack settings changed|Tenants added|Tenants removed|Tenants changed)|- .*|\\| .* \\||\\|---\\|---\\|---\\|---\\||)$")
 	mdPipe     = regexp.MustCompile(`(^|[^\\])(\\\\)*\|`)

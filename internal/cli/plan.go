@@ -2,9 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
+	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/amplify-tenancy/tenancy/internal/plan"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
@@ -15,13 +17,18 @@ import (
 // monitor as a preview and prints what it registered.
 func runPlan(args []string, env Env) int {
 	var sf stackFlags
-	fs := newFlagSet("plan", env, &sf)
+	fs := newFlagSet("plan", &sf)
 	format := fs.String("format", "table", "table, json or mermaid")
 	if err := parseFlags(fs, args); err != nil {
-		return fail(env, err)
+		return flagError(env, fs, err)
 	}
 	write, ok := map[string]func(*plan.Plan) error{
-		"table":   func(p *plan.Plan) error { return p.WriteTable(env.Stdout) },
+		"table": func(p *plan.Plan) error {
+			// WriteTable fits textout.Width; the writer catches a longer
+			// name or value.
+			w := textout.NewWriter(env.Stdout, env.width())
+			return errors.Join(p.WriteTable(w), w.Flush())
+		},
 		"mermaid": func(p *plan.Plan) error { return p.WriteMermaid(env.Stdout) },
 		"json": func(p *plan.Plan) error {
 			enc := json.NewEncoder(env.Stdout)

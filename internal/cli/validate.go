@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
@@ -15,11 +16,14 @@ import (
 // every problem, one a line, naming tenant, field and reason.
 func runValidate(args []string, env Env) int {
 	var sf stackFlags
-	fs := newFlagSet("validate", env, &sf)
+	fs := newFlagSet("validate", &sf)
 	split := fs.Bool("split", false, "check the stack files given as arguments as one fleet split across stacks")
 	if err := fs.Parse(args); err != nil {
-		return fail(env, err)
+		return flagError(env, fs, err)
 	}
+	stdout := textout.NewWriter(env.Stdout, env.width())
+	defer stdout.Flush()
+	env.Stdout = stdout
 	if *split {
 		return validateSplit(fs.Args(), env)
 	}
@@ -44,10 +48,11 @@ func runValidate(args []string, env Env) int {
 	text := stackdiff.Text
 	shards := ""
 	if lock != nil {
-		shards = fmt.Sprintf(" in %d shards", len(lock.Shards))
+		shards = " in " + textout.Count(len(lock.Shards), "shard")
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok: stack %s (environment %s), %d tenants in %d regions%s, %d warnings\n",
-		text(path), text(f.Stack), text(fleet.Environment), len(fleet.Tenants), len(fleet.Regions()), shards, len(fleet.Warnings))
+	fmt.Fprintf(env.Stdout, "%s: ok: stack %s (environment %s), %s in %s%s, %s\n",
+		text(path), text(f.Stack), text(fleet.Environment), textout.Count(len(fleet.Tenants), "tenant"),
+		textout.Count(len(fleet.Regions()), "region"), shards, textout.Count(len(fleet.Warnings), "warning"))
 	return ExitOK
 }
 
@@ -68,8 +73,8 @@ func checkLock(stderr io.Writer, dir, env string, fleet *stackconfig.Fleet) (loc
 		problem(stderr, "error", e.Error())
 	}
 	if len(errs) > 0 {
-		fmt.Fprintf(stderr, "stack %s: %d problems with its shards (%s); every shard would stop before creating anything\n",
-			stackdiff.Text(env), len(errs), shard.FileName(env))
+		fmt.Fprintf(stderr, "stack %s: %s with its shards (%s); every shard would stop before creating anything\n",
+			stackdiff.Text(env), textout.Count(len(errs), "problem"), shard.FileName(env))
 		return lock, false
 	}
 	return lock, true
@@ -106,8 +111,9 @@ func validateShard(f *stackconfig.File, path string, env Env) int {
 	if !found {
 		return fail(env, fmt.Errorf("shard %s: %s has no such shard", f.Stack, shard.FileName(fleetEnv)))
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok: shard %s of fleet %s (environment %s), %d tenants in region %s, %d warnings\n",
-		text(path), text(f.Stack), text(fleetEnv), text(fleet.Environment), len(s.Tenants), text(s.Region), len(fleet.Warnings))
+	fmt.Fprintf(env.Stdout, "%s: ok: shard %s of fleet %s (environment %s), %s in region %s, %s\n",
+		text(path), text(f.Stack), text(fleetEnv), text(fleet.Environment), textout.Count(len(s.Tenants), "tenant"),
+		text(s.Region), textout.Count(len(fleet.Warnings), "warning"))
 	return ExitOK
 }
 
@@ -124,7 +130,8 @@ func check(stderr io.Writer, f *stackconfig.File) (fleet *stackconfig.Fleet, ok 
 		problem(stderr, "error", p.Error())
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "stack %s: %d problems; the program would stop before creating anything\n", stackdiff.Text(f.Stack), len(problems))
+		fmt.Fprintf(stderr, "stack %s: %s; the program would stop before creating anything\n",
+			stackdiff.Text(f.Stack), textout.Count(len(problems), "problem"))
 		return fleet, false
 	}
 	return fleet, true
@@ -137,28 +144,33 @@ func validateSplit(paths []string, env Env) int {
 		return fail(env, fmt.Errorf("--split needs two or more stack files, got %d", len(paths)))
 	}
 	var files []*stackconfig.File
-	ok := true
+	invalid := 0
 	for _, path := range paths {
 		f, err := stackconfig.ReadFile(path)
 		if err != nil {
 			return fail(env, err)
 		}
 		if _, fine := check(env.Stderr, f); !fine {
-			ok = false
+			invalid++
 		}
 		files = append(files, f)
 	}
-	if !ok {
+	stacks := textout.Count(len(files), "stack")
+	if invalid > 0 {
 		// CheckSplit parses every file again and would repeat their problems.
+		fmt.Fprintf(env.Stderr, "split of %s: %d invalid (above); the split itself is checked once every stack is valid\n",
+			stacks, invalid)
 		return ExitFailed
 	}
-	for _, p := range tenant.Unjoin(stackconfig.CheckSplit(files)) {
+	problems := tenant.Unjoin(stackconfig.CheckSplit(files))
+	for _, p := range problems {
 		problem(env.Stderr, "error", p.Error())
-		ok = false
 	}
-	if !ok {
+	if len(problems) > 0 {
+		fmt.Fprintf(env.Stderr, "split of %s: %s; they do not split one fleet, so none should deploy\n",
+			stacks, textout.Count(len(problems), "problem"))
 		return ExitFailed
 	}
-	fmt.Fprintf(env.Stdout, "ok: %d stacks split one fleet; every tenant is deployed by exactly one\n", len(files))
+	fmt.Fprintf(env.Stdout, "ok: %s split one fleet; every tenant is deployed by exactly one\n", stacks)
 	return ExitOK
 }

@@ -50,10 +50,10 @@ func TestValidateChecksTheShardLock(t *testing.T) {
 		code  int
 		want  []string
 	}{
-		{"the fleet", "prod", nil, ExitOK, []string{"ok: stack prod (environment prod), 9 tenants in 4 regions in 6 shards, 1 warnings"}},
+		{"the fleet", "prod", nil, ExitOK, []string{"ok: stack prod (environment prod), 9 tenants in 4 regions in 6 shards, 1 warning"}},
 		{"a tenant added without fleet assign", "prod", edit("Pulumi.prod.yaml", "", "    - {id: newco, name: Newco, region: eu-central-1}\n"), ExitFailed, []string{
 			`error: tenant "newco": shard: is in no shard of Pulumi.prod.shards.json; run: go run . fleet assign --env prod`,
-			"stack prod: 1 problems with its shards (Pulumi.prod.shards.json); every shard would stop before creating anything"}},
+			"stack prod: 1 problem with its shards (Pulumi.prod.shards.json); every shard would stop before creating anything"}},
 		{"a tenant removed without fleet assign", "prod", edit("Pulumi.prod.yaml", "    - id: hooli\n      name: Hooli\n      region: us-west-2\n", ""), ExitFailed, []string{
 			`error: tenant "hooli": shard: shard prod-us-west-2-1 lists a tenant the fleet file no longer has; run: go run . fleet assign --env prod`}},
 		{"a tenant moved region without fleet assign", "prod", edit("Pulumi.prod.yaml", "      name: Hooli\n      region: us-west-2\n", "      name: Hooli\n      region: us-east-1\n"), ExitFailed, []string{
@@ -73,7 +73,7 @@ func TestValidateChecksTheShardLock(t *testing.T) {
 				c.edit(t, dir)
 			}
 			var out bytes.Buffer
-			code := Run([]string{"validate", "--stack", c.stack}, Env{Stdout: &out, Stderr: &out, Dir: dir})
+			code := Run([]string{"validate", "--stack", c.stack}, Env{Stdout: &out, Stderr: &out, Dir: dir, Width: unwrapped})
 			if code != c.code {
 				t.Errorf("exit %d, want %d", code, c.code)
 			}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -92,20 +93,24 @@ func TestTableKeepsEveryValueOnItsLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	margin := regexp.MustCompile(`^(stack .*|offline plan under .*|region .*|outside any region or tenant|)$`)
-	rows := regexp.MustCompile(`^(  provider |  shared |  tenant |    TYPE |    [a-z]+:)`)
+	intro := true // the summary and the legend, up to the first blank line
+	rows := regexp.MustCompile(`^(region \S.*|outside any region or tenant|  provider \S.*|  shared by its tenants|  tenant \S.*|    \S.*|      +\S.*|)$`)
 	for i, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 		if strings.ContainsFunc(l, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\u2028' }) {
 			t.Errorf("line %d holds a control character: %q", i+1, l)
 		}
-		if !margin.MatchString(l) && !rows.MatchString(l) {
+		if utf8.RuneCountInString(l) > 80 {
+			t.Errorf("line %d is wider than 80 columns: %q", i+1, l)
+		}
+		intro = intro && l != ""
+		if i == 0 && !strings.HasPrefix(l, "stack ") || !intro && !rows.MatchString(l) {
 			t.Errorf("line %d is not one the table writes: %q\n%s", i+1, l, out)
 		}
 		if strings.Contains(l, "forged") && !strings.Contains(l, `\n`) && !strings.Contains(l, `\u2028`) {
 			t.Errorf("line %d: a forged line escaped: %q", i+1, l)
 		}
 	}
-	for _, want := range []string{`stack "dev\nregion forged": 1 tenants`, `region "us-east-1\x1b[2K"`, `tenant "acme\n\n  tenant forged"`,
+	for _, want := range []string{`stack "dev\nregion forged": 1 tenant in 1 region, 5 resources`, `region "us-east-1\x1b[2K"`, `tenant "acme\n\n  tenant forged"`,
 		`"vpc\t\tcolumn"`, `repository="https://github.com/o/r\nno"`, `tenancy/dev\n  provider forged`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
