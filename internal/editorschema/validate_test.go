@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +102,7 @@ func TestCommittedStackFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkModeline(t, rel, data)
 			stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "Pulumi."), ".yaml")
 			parsed := parserVerdict(stack, data)
 			checked := schemaVerdict(t, data)
@@ -116,4 +118,31 @@ func orOK(err error) string {
 		return "accepted"
 	}
 	return fmt.Sprintf("refused: %v", err)
+}
+
+// modeline is how a stack file names its schema for yaml-language-server.
+const modeline = "# yaml-language-server: $schema="
+
+// mustName are the stack files that must name the schema: the ones people
+// edit.
+var mustName = []string{"Pulumi.dev.yaml", "Pulumi.prod.yaml"}
+
+// checkModeline checks that the stack file at rel (from the repository's
+// root) names the schema by a path relative to itself, as
+// yaml-language-server resolves it, in its first line; a file that names
+// none must not be one of mustName.
+func checkModeline(t *testing.T, rel string, data []byte) {
+	t.Helper()
+	first, _, _ := strings.Cut(string(data), "\n")
+	ref, ok := strings.CutPrefix(first, modeline)
+	if !ok {
+		if slices.Contains(mustName, rel) {
+			t.Errorf("the first line must be %s%s", modeline, Path)
+		}
+		return
+	}
+	if got := filepath.ToSlash(filepath.Join(filepath.Dir(rel), ref)); got != Path {
+		want, _ := filepath.Rel(filepath.Dir(rel), Path)
+		t.Errorf("names %s, which is %s from the root; write %s%s", ref, got, modeline, filepath.ToSlash(want))
+	}
 }
