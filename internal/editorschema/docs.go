@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -43,9 +45,9 @@ func readDeclarations(root string) (map[string]declaration, error) {
 	return out, nil
 }
 
-// readmeRow matches a row of README's tenant table:
-// | `database.engine` | type | default | example / rule |.
-var readmeRow = regexp.MustCompile("^\\| `([A-Za-z.]+)` \\| (.*?) \\| (.*?) \\| (.*) \\|$")
+// fieldCell is the first cell of a row of README's tenant table: the
+// field's dotted path in backquotes.
+var fieldCell = regexp.MustCompile("^`([A-Za-z.]+)`$")
 
 // tenantTableTitle starts README's table of tenant keys.
 const tenantTableTitle = "Tenant keys (one object per tenant under `tenancy:tenants`)"
@@ -68,13 +70,17 @@ func readFieldDocs(root string) (map[string]string, error) {
 		if line == "" && len(docs) > 0 {
 			break
 		}
-		m := readmeRow.FindStringSubmatch(line)
+		cells := tableCells(line)
+		if len(cells) != 4 {
+			continue
+		}
+		m := fieldCell.FindStringSubmatch(cells[0])
 		if m == nil {
 			continue
 		}
-		text := m[4]
-		if m[3] != "" {
-			text += ". Default: " + m[3] + "."
+		text := capitalize(cells[3])
+		if cells[2] != "" {
+			text += ". Default: " + cells[2] + "."
 		}
 		docs[m[1]] = text
 	}
@@ -82,4 +88,25 @@ func readFieldDocs(root string) (map[string]string, error) {
 		return nil, fmt.Errorf("README.md: the table %q has no rows", tenantTableTitle)
 	}
 	return docs, nil
+}
+
+// tableCells splits a markdown table row into its trimmed cells; an
+// escaped \| stays in its cell as |.
+func tableCells(line string) []string {
+	if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") {
+		return nil
+	}
+	const bar = "\x00"
+	line = strings.ReplaceAll(line[1:len(line)-1], `\|`, bar)
+	cells := strings.Split(line, "|")
+	for i, c := range cells {
+		cells[i] = strings.ReplaceAll(strings.TrimSpace(c), bar, "|")
+	}
+	return cells
+}
+
+// capitalize starts s with a capital letter, as a sentence.
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }

@@ -173,6 +173,12 @@ func (g *generator) typed(t reflect.Type, path string) node {
 			p := g.typed(f.Type, path+"."+name)
 			if d := g.describe(path + "." + name); d != "" {
 				p["description"] = d
+			} else if path == stackconfig.KeyTenants || strings.HasPrefix(path, stackconfig.KeyTenants+".") {
+				// Every field a tenant sets is documented, but for the
+				// objects that only group documented fields.
+				if p["type"] != "object" || p["additionalProperties"] != false {
+					g.fail("README.md's table %q has no row for %s", tenantTableTitle, strings.TrimPrefix(path+"."+name, stackconfig.KeyTenants+"."))
+				}
 			}
 			props[name] = p
 		}
