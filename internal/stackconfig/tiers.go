@@ -66,18 +66,22 @@ func parseTiers(src Source) (map[tenant.Tier]TierDefaults, []error) {
 	return out, errs
 }
 
+// sharedClusterEntry is tenancy:sharedCluster exactly as written in a stack
+// file. Its json tags are the only keys accepted.
+type sharedClusterEntry struct {
+	MinCapacity              *float64 `json:"minCapacity"`
+	MaxCapacity              *float64 `json:"maxCapacity"`
+	Instances                *int     `json:"instances"`
+	BackupRetentionDays      *int     `json:"backupRetentionDays"`
+	EngineVersion            string   `json:"engineVersion"`
+	AllowMajorVersionUpgrade bool     `json:"allowMajorVersionUpgrade"`
+}
+
 // parseSharedCluster reads tenancy:sharedCluster, the size and version of
 // every region's shared Aurora cluster; the tenant package's rules check
 // it (tenant.NewRegionShared), as they check a tenant's own cluster.
 func parseSharedCluster(src Source, environment string) (tenant.SharedClusterArgs, []error) {
-	var c struct {
-		MinCapacity              *float64 `json:"minCapacity"`
-		MaxCapacity              *float64 `json:"maxCapacity"`
-		Instances                *int     `json:"instances"`
-		BackupRetentionDays      *int     `json:"backupRetentionDays"`
-		EngineVersion            string   `json:"engineVersion"`
-		AllowMajorVersionUpgrade bool     `json:"allowMajorVersionUpgrade"`
-	}
+	var c sharedClusterEntry
 	raw, ok := src.Get(KeySharedCluster)
 	if !ok {
 		return tenant.SharedClusterArgs{}, nil
