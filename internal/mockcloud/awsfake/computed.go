@@ -1,4 +1,8 @@
-package mockcloud
+// Package awsfake is tenancy's stand-in for AWS: the outputs AWS computes
+// on create and the answers to the provider functions the program calls.
+// The mocks of package tenanttest and the stand-in provider plugins of the
+// engine tests share it, so both hand a program the same shapes.
+package awsfake
 
 import (
 	"crypto/sha256"
@@ -23,42 +27,6 @@ const Unknown = "(computed:7f3a9c)"
 // provider knows.
 func IsUnknown(s string) bool { return strings.Contains(s, Unknown) }
 
-// outputs returns the state AWS would: the inputs plus the outputs the
-// program reads. In a preview those computed outputs are Unknown.
-func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
-	state := r.Inputs.Copy()
-	if r.Type == stackReferenceType {
-		// The outputs of the stack's last deployment, which the program reads
-		// to refuse moves; none for a stack never deployed.
-		outputs := c.opts.StackOutputs
-		// A reference is named after the stack it reads,
-		// "[<organization>/]<project>/<stack>".
-		for name, refs := range c.opts.References {
-			if r.Name == name || strings.HasSuffix(r.Name, "/"+name) {
-				outputs = refs
-			}
-		}
-		state["outputs"] = resource.NewProperty(resource.NewPropertyMapFromMap(outputs))
-		state["secretOutputNames"] = resource.NewProperty([]resource.PropertyValue{})
-		return state
-	}
-	if !r.Custom {
-		return state
-	}
-	computed := Computed(r.Type, r.Name, id, c.Region(r.Provider))
-	if r.Type == "random:index/randomPassword:RandomPassword" {
-		computed["result"] = resource.NewProperty(c.opts.Password)
-	}
-	if c.opts.Preview {
-		for k, v := range computed {
-			if v.IsString() {
-				computed[k] = resource.NewProperty(Unknown)
-			}
-		}
-	}
-	return State(r.Inputs, computed)
-}
-
 // State is what a provider returns on create: the inputs, plus each computed
 // output the inputs do not set. The mocks and the stand-in plugins share it.
 func State(inputs, computed resource.PropertyMap) resource.PropertyMap {
@@ -70,10 +38,6 @@ func State(inputs, computed resource.PropertyMap) resource.PropertyMap {
 	}
 	return state
 }
-
-// stackReferenceType is the type of a pulumi.StackReference, which the
-// engine answers itself.
-const stackReferenceType = "pulumi:pulumi:StackReference"
 
 // Computed returns the outputs AWS computes on create that the program
 // reads (ARNs, physical names, endpoints, the Amplify default domain), for a
