@@ -69,7 +69,7 @@ func parseTiers(src Source) (map[tenant.Tier]TierDefaults, []error) {
 // parseSharedCluster reads tenancy:sharedCluster, the size and version of
 // every region's shared Aurora cluster; the tenant package's rules check
 // it (tenant.NewRegionShared), as they check a tenant's own cluster.
-func parseSharedCluster(src Source, environment string) (tenant.SharedClusterArgs, []error) {
+func parseSharedCluster(src Source, production bool) (tenant.SharedClusterArgs, []error) {
 	var c struct {
 		MinCapacity              *float64 `json:"minCapacity"`
 		MaxCapacity              *float64 `json:"maxCapacity"`
@@ -95,7 +95,7 @@ func parseSharedCluster(src Source, environment string) (tenant.SharedClusterArg
 	if len(errs) > 0 {
 		return args, errs
 	}
-	for _, e := range tenant.Unjoin(args.Validate(environment)) {
+	for _, e := range tenant.Unjoin(args.Validate(production)) {
 		errs = append(errs, relabel("", KeySharedCluster+"."+strings.TrimPrefix(fieldOf(e), "database."), e))
 	}
 	return args, errs
