@@ -75,8 +75,14 @@ type TenantStackArgs struct {
 	// Protect marks data-bearing resources (key, database, secret) protected
 	// and retained on delete, and turns on AWS-side deletion protection.
 	Protect bool
-	// Provider is the aws provider for Region, shared by every tenant of the
-	// region. When nil, the component creates its own provider as a child.
+	// Provider is the aws provider for Region (and Account), shared by every
+	// tenant of the region. When nil, the component creates its own
+	// provider as a child. A provider made by NewRegionProvider or
+	// NewAccountProvider for another region or account is refused before
+	// anything is registered. One made otherwise (aws.NewProvider) has a
+	// region the component learns only once the engine has registered it,
+	// so a wrong one fails the program only after the tenant's children
+	// are registered: prefer the two constructors.
 	Provider *aws.Provider
 	// Account is the AWS account the tenant lives in, when it is not the
 	// deployer's own: everything of the tenant is created there, through

@@ -168,6 +168,7 @@ func (a *SharedArgs) validate() error {
 	if a.Provider == nil {
 		errs = append(errs, fieldErrorf("provider", "is required: the aws provider of the region"))
 	}
+	errs = append(errs, providerProblems(a.Provider, a.Account, a.Region)...)
 	if a.Account != nil {
 		errs = append(errs, a.Account.problems()...)
 	}

@@ -70,7 +70,7 @@ func NewTenantStack(ctx *pulumi.Context, name string, args *TenantStackArgs,
 		return nil, fmt.Errorf("tenant %q: args are required", name)
 	}
 	a := args.WithDefaults()
-	if err := errors.Join(ValidateID(name), a.Validate(), a.sharedProblem()); err != nil {
+	if err := errors.Join(ValidateID(name), a.Validate(), a.sharedProblem(), errors.Join(providerProblems(a.Provider, a.Account, a.Region)...)); err != nil {
 		return nil, forTenant(name, err)
 	}
 
