@@ -36,7 +36,41 @@ func State(inputs, computed resource.PropertyMap) resource.PropertyMap {
 			state[k] = v
 		}
 	}
+	if record, ok := computed["certificateVerificationDnsRecord"]; ok && record.IsString() {
+		fillSubDomainRecords(state, IsUnknown(record.StringValue()))
+	}
 	return state
+}
+
+// fillSubDomainRecords gives each sub-domain of a DomainAssociation the
+// record AWS computes for it, "<prefix> CNAME <distribution>" (Amplify API
+// reference, SubDomain.dnsRecord; terraform-provider-aws reads it into
+// sub_domain.dns_record), the sub-domains being inputs the generic merge
+// keeps as given. unknown: a preview, where the distribution is unknown.
+func fillSubDomainRecords(state resource.PropertyMap, unknown bool) {
+	subs := state["subDomains"]
+	if !subs.IsArray() {
+		return
+	}
+	var filled []resource.PropertyValue
+	for _, s := range subs.ArrayValue() {
+		if !s.IsObject() {
+			filled = append(filled, s)
+			continue
+		}
+		sub := s.ObjectValue().Copy()
+		record := Unknown
+		if !unknown {
+			prefix := ""
+			if p := sub["prefix"]; p.IsString() {
+				prefix = p.StringValue()
+			}
+			record = prefix + " CNAME d1a2b3c4example.cloudfront.net"
+		}
+		sub["dnsRecord"] = resource.NewProperty(record)
+		filled = append(filled, resource.NewProperty(sub))
+	}
+	state["subDomains"] = resource.NewProperty(filled)
 }
 
 // Computed returns the outputs AWS computes on create that the program
@@ -66,6 +100,11 @@ func Computed(typ, name, id, region string) resource.PropertyMap {
 		set("port", 5432)
 	case "aws:secretsmanager/secret:Secret":
 		set("arn", arn("secretsmanager", "secret:"+physical))
+	case "aws:amplify/domainAssociation:DomainAssociation":
+		// The ACM validation record of the Amplify-managed certificate,
+		// "<name> CNAME <value>" (Amplify API reference,
+		// Certificate.certificateVerificationDNSRecord).
+		set("certificateVerificationDnsRecord", "_c3e2d7eaf1e656b73f46cd6980fdc0e.example.com. CNAME _b5f1d2a0e9.acm-validations.aws.")
 	case "aws:amplify/app:App":
 		set("arn", arn("amplify", "apps/"+id))
 		set("defaultDomain", id+".amplifyapp.com")
