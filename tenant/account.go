@@ -111,5 +111,6 @@ func newAccountProvider(ctx *pulumi.Context, name string, account *AccountArgs, 
 	if err != nil {
 		return nil, fmt.Errorf("provider %s: %w", name, err)
 	}
+	rememberPlace(p, account, region)
 	return p, nil
 }

@@ -14,6 +14,8 @@ import (
 // site is what the rest of the tenant needs to know of its Amplify app.
 type site struct {
 	appID, defaultDomain, branchURL pulumi.StringOutput
+	// domainRecords are the DNS records the custom domain needs (domain).
+	domainRecords pulumi.StringArrayOutput
 }
 
 // spaRewrite sends every path that is not a static file to index.html, the
@@ -29,7 +31,7 @@ var spaRewrite = amplify.AppCustomRuleArgs{
 func (b *builder) site(key *kms.Key, db *database) (*site, error) {
 	if b.args.Status == StatusOffboarded {
 		empty := pulumi.String("").ToStringOutput()
-		return &site{appID: empty, defaultDomain: empty, branchURL: empty}, nil
+		return &site{appID: empty, defaultDomain: empty, branchURL: empty, domainRecords: noRecords()}, nil
 	}
 	app, err := b.app(key, db)
 	if err != nil {
@@ -39,24 +41,9 @@ func (b *builder) site(key *kms.Key, db *database) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.args.Domain != "" {
-		_, err := amplify.NewDomainAssociation(b.ctx, b.name("domain"), &amplify.DomainAssociationArgs{
-			AppId:      app.ID(),
-			DomainName: pulumi.String(b.args.Domain),
-			CertificateSettings: amplify.DomainAssociationCertificateSettingsArgs{
-				Type: pulumi.String("AMPLIFY_MANAGED"),
-			},
-			SubDomains: amplify.DomainAssociationSubDomainArray{
-				amplify.DomainAssociationSubDomainArgs{BranchName: branch.BranchName, Prefix: pulumi.String("")},
-				amplify.DomainAssociationSubDomainArgs{BranchName: branch.BranchName, Prefix: pulumi.String("www")},
-			},
-			// DNS may be someone else's to change; do not hold the deployment
-			// until the records exist.
-			WaitForVerification: pulumi.Bool(false),
-		}, b.opts()...)
-		if err != nil {
-			return nil, fmt.Errorf("domain association: %w", err)
-		}
+	records, err := b.domain(app, branch)
+	if err != nil {
+		return nil, err
 	}
 	// Amplify serves branch "feature/x" at feature-x.<default domain>.
 	host := strings.ReplaceAll(b.args.Branch, "/", "-")
@@ -64,6 +51,7 @@ func (b *builder) site(key *kms.Key, db *database) (*site, error) {
 		appID:         app.ID().ToStringOutput(),
 		defaultDomain: app.DefaultDomain,
 		branchURL:     pulumi.Sprintf("https://%s.%s", host, app.DefaultDomain),
+		domainRecords: records,
 	}, nil
 }
 

@@ -23,9 +23,17 @@ type TenantStackArgs struct {
 	// Region is the AWS region holding the tenant's app and data, one of
 	// AmplifyRegions(). It can never change in place. Required.
 	Region string
-	// Environment names the deployment (for example "dev" or "prod"). "prod"
-	// selects the PRODUCTION branch stage. Required.
+	// Environment names the deployment (for example "dev" or "prod"): it
+	// goes into app names, tags and the branch's variables. Whether the
+	// deployment is production is Production's to say, not the name's.
+	// Required.
 	Environment string
+	// Production marks a production deployment: the branch's stage is
+	// PRODUCTION, Aurora backups are kept 7 days by default rather than 1,
+	// and BasicAuth is refused (a production site is public). Default
+	// false, whatever Environment is called; tenancy's own program sets it
+	// from tenancy:production, which defaults to Environment == "prod".
+	Production bool
 	// Tier is the tenant's commercial tier, used for cost allocation.
 	// Default TierStandard.
 	Tier Tier
@@ -59,7 +67,7 @@ type TenantStackArgs struct {
 	// certificate.
 	Domain string
 	// BasicAuth, when set, puts the branch behind basic auth. Not allowed in
-	// the prod environment.
+	// production (Production).
 	BasicAuth *BasicAuthArgs
 	// Backup, when set, adds an AWS Backup plan for the tenant's database in
 	// the tenant's region.
@@ -67,8 +75,14 @@ type TenantStackArgs struct {
 	// Protect marks data-bearing resources (key, database, secret) protected
 	// and retained on delete, and turns on AWS-side deletion protection.
 	Protect bool
-	// Provider is the aws provider for Region, shared by every tenant of the
-	// region. When nil, the component creates its own provider as a child.
+	// Provider is the aws provider for Region (and Account), shared by every
+	// tenant of the region. When nil, the component creates its own
+	// provider as a child. A provider made by NewRegionProvider or
+	// NewAccountProvider for another region or account is refused before
+	// anything is registered. One made otherwise (aws.NewProvider) has a
+	// region the component learns only once the engine has registered it,
+	// so a wrong one fails the program only after the tenant's children
+	// are registered: prefer the two constructors.
 	Provider *aws.Provider
 	// Account is the AWS account the tenant lives in, when it is not the
 	// deployer's own: everything of the tenant is created there, through
@@ -158,12 +172,13 @@ func (a TenantStackArgs) WithDefaults() TenantStackArgs {
 	if a.Platform == "" {
 		a.Platform = PlatformWebCompute
 	}
-	a.Database = a.Database.withDefaults(a.Environment)
+	a.Database = a.Database.withDefaults(a.IsProduction())
 	return a
 }
 
-// IsProduction reports whether the tenant is deployed to the prod environment.
-func (a *TenantStackArgs) IsProduction() bool { return a.Environment == "prod" }
+// IsProduction reports whether the tenant is deployed to production: it is
+// Production, the one place every production rule asks.
+func (a *TenantStackArgs) IsProduction() bool { return a.Production }
 
 // Validate checks args after defaults are applied and returns every problem
 // at once, each a *FieldError joined with errors.Join. It is ValidateShared
@@ -198,10 +213,10 @@ func (a *TenantStackArgs) ValidateShared() error {
 		add("buildSpec", "holds what looks like a secret (%s); the build specification is stored in plain text, so read secrets from AWS Secrets Manager in the build instead", kind)
 	}
 	if d.BasicAuth != nil {
-		// A suspended prod tenant is closed with a generated password
-		// (amplify.go); credentials given for prod would open it.
+		// A suspended production tenant is closed with a generated
+		// password (amplify.go); credentials given for it would open it.
 		if d.IsProduction() {
-			add("basicAuth", "is for non-production environments; prod sites are public (a suspended tenant is closed with a generated password)")
+			add("basicAuth", "is for non-production environments; production sites are public (a suspended tenant is closed with a generated password)")
 		}
 		if !userPattern.MatchString(d.BasicAuth.Username) {
 			add("basicAuth.username", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", d.BasicAuth.Username)

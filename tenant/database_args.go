@@ -81,7 +81,7 @@ type DatabaseArgs struct {
 	// takes the default, 1.
 	Instances *int
 	// BackupRetentionDays is how long Aurora keeps automated backups; nil
-	// takes the default, 7 in prod and 1 elsewhere.
+	// takes the default, 7 in production and 1 elsewhere.
 	BackupRetentionDays *int
 	// EngineVersion is the Aurora PostgreSQL major version. AWS applies
 	// minor versions itself, so a minor pinned here would be downgraded on
@@ -108,7 +108,7 @@ var majorVersion = regexp.MustCompile(`^[1-9][0-9]?$`)
 // serverlessClass is the Aurora instance class of Serverless v2 instances.
 const serverlessClass = "db.serverless"
 
-func (d DatabaseArgs) withDefaults(environment string) DatabaseArgs {
+func (d DatabaseArgs) withDefaults(production bool) DatabaseArgs {
 	if d.Engine == "" {
 		d.Engine = EngineDynamoDB
 	}
@@ -134,7 +134,7 @@ func (d DatabaseArgs) withDefaults(environment string) DatabaseArgs {
 	}
 	if d.BackupRetentionDays == nil {
 		days := 1
-		if environment == "prod" {
+		if production {
 			days = 7
 		}
 		d.BackupRetentionDays = &days

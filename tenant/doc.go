@@ -5,5 +5,8 @@
 //
 // The package never reads stack configuration; callers turn their own config
 // into TenantStackArgs and call NewTenantStack once per tenant, passing one
-// shared aws.Provider per region.
+// shared aws.Provider per region (NewRegionProvider), whose region is then
+// checked before anything is registered. Package tenanttest runs such a
+// program under mocks, for its tests; Unjoin lists the problems of the
+// error a run returns.
 package tenant

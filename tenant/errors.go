@@ -3,6 +3,7 @@ package tenant
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // FieldError is one problem with one field of one tenant's configuration. Its
@@ -58,19 +59,63 @@ func forTenant(id string, err error) error {
 	return errors.Join(out...)
 }
 
-// Unjoin flattens an errors.Join tree into its leaves, so each problem can be
-// reported on its own line.
+// Unjoin returns the individual problems in err, so each can be reported
+// on its own line: the leaves of an errors.Join tree, and of the error
+// pulumi.RunErr and pulumi.RunWithContext return, which collect a program's
+// error in a hashicorp/go-multierror (its WrappedErrors) and wrap a failure
+// found while waiting for outputs ("waiting for RPCs: ..."). A wrapper
+// around several problems keeps its text on each of them, and errors.As
+// still reaches each problem (a *FieldError) through it.
 func Unjoin(err error) []error {
 	if err == nil {
 		return nil
 	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
+	if many := children(err); len(many) > 0 {
+		var out []error
+		for _, e := range many {
+			out = append(out, Unjoin(e)...)
+		}
+		return out
+	}
+	// A single wrapper (fmt.Errorf with one %w) around several problems.
+	inner := errors.Unwrap(err)
+	if inner == nil {
 		return []error{err}
 	}
-	var out []error
-	for _, e := range joined.Unwrap() {
-		out = append(out, Unjoin(e)...)
+	leaves := Unjoin(inner)
+	if len(leaves) <= 1 {
+		return []error{err}
+	}
+	prefix, ok := strings.CutSuffix(err.Error(), inner.Error())
+	out := make([]error, len(leaves))
+	for i, leaf := range leaves {
+		if ok && prefix != "" {
+			leaf = &prefixed{prefix: prefix, err: leaf}
+		}
+		out[i] = leaf
 	}
 	return out
 }
+
+// children are the errors err holds side by side: errors.Join's and
+// fmt.Errorf's with several %w, or go-multierror's (which pulumi.RunErr
+// returns, and whose Unwrap gives one error at a time).
+func children(err error) []error {
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		return e.Unwrap()
+	case interface{ WrappedErrors() []error }:
+		return e.WrappedErrors()
+	}
+	return nil
+}
+
+// prefixed is one problem of several that a wrapper held, with the
+// wrapper's text before it.
+type prefixed struct {
+	prefix string
+	err    error
+}
+
+func (p *prefixed) Error() string { return p.prefix + p.err.Error() }
+func (p *prefixed) Unwrap() error { return p.err }

@@ -278,14 +278,17 @@ func TestAuroraTenantNeedsItsShared(t *testing.T) {
 			a := validArgs()
 			a.Database = c.db
 			cloud, err := mockcloud.Run(func(ctx *pulumi.Context) error {
-				p, err := newAccountProvider(ctx, "p", nil, a.Region)
-				if err != nil {
-					return err
-				}
-				sa := &SharedArgs{Region: a.Region, Environment: a.Environment, Provider: p, Table: true,
+				sa := &SharedArgs{Region: a.Region, Environment: a.Environment, Table: true,
 					Cluster: &SharedClusterArgs{}, Provisioner: &ProvisionerArgs{Code: testCode},
 					Network: &Network{SubnetGroupName: pulumi.String("g"), SecurityGroupIDs: pulumi.ToStringArray([]string{"sg-1"})}}
 				c.with(sa)
+				// The shared resources' provider is for their region, which
+				// a case may have made another than the tenant's.
+				p, err := newAccountProvider(ctx, "p", nil, sa.Region)
+				if err != nil {
+					return err
+				}
+				sa.Provider = p
 				if a.Shared, err = NewRegionShared(ctx, sa); err != nil {
 					return err
 				}

@@ -19,6 +19,10 @@ type SharedArgs struct {
 	Region string
 	// Environment names the deployment, as TenantStackArgs.Environment.
 	Environment string
+	// Production marks a production deployment, as
+	// TenantStackArgs.Production: the shared cluster keeps backups 7 days
+	// by default.
+	Production bool
 	// Account is the account, nil for the deployer's own; Provider must be
 	// for it and Region.
 	Account *AccountArgs
@@ -50,7 +54,7 @@ type SharedClusterArgs struct {
 	MinCapacity, MaxCapacity *float64
 	// Instances is the number of instances, writer included; nil is 1.
 	Instances *int
-	// BackupRetentionDays; nil is 7 in prod and 1 elsewhere.
+	// BackupRetentionDays; nil is 7 in production and 1 elsewhere.
 	BackupRetentionDays *int
 	// EngineVersion is the major version; "" is the default.
 	EngineVersion string
@@ -58,10 +62,11 @@ type SharedClusterArgs struct {
 	AllowMajorVersionUpgrade bool
 }
 
-// Validate checks the shared cluster's settings in environment with the
-// rules of a tenant's own cluster; fields are named database.<field>.
-func (c SharedClusterArgs) Validate(environment string) error {
-	shaped := TenantStackArgs{Environment: environment, Database: c.database()}.WithDefaults()
+// Validate checks the shared cluster's settings, in production or not
+// (SharedArgs.Production), with the rules of a tenant's own cluster; fields
+// are named database.<field>.
+func (c SharedClusterArgs) Validate(production bool) error {
+	shaped := TenantStackArgs{Production: production, Database: c.database()}.WithDefaults()
 	return errors.Join(shaped.Database.problems()...)
 }
 
@@ -163,11 +168,12 @@ func (a *SharedArgs) validate() error {
 	if a.Provider == nil {
 		errs = append(errs, fieldErrorf("provider", "is required: the aws provider of the region"))
 	}
+	errs = append(errs, providerProblems(a.Provider, a.Account, a.Region)...)
 	if a.Account != nil {
 		errs = append(errs, a.Account.problems()...)
 	}
 	if a.Cluster != nil {
-		errs = append(errs, a.Cluster.Validate(a.Environment))
+		errs = append(errs, a.Cluster.Validate(a.Production))
 		if a.Network == nil {
 			errs = append(errs, fieldErrorf("network", "is required with a shared cluster"))
 		}
@@ -182,7 +188,7 @@ func (s *Shared) build(ctx *pulumi.Context, name string, a *SharedArgs) error {
 	empty := pulumi.String("").ToStringOutput()
 	s.KeyArn, s.ClusterArn, s.ClusterEndpoint, s.ClusterSecretArn, s.TableName, s.TableArn, s.ProvisionerName =
 		empty, empty, empty, empty, empty, empty, empty
-	args := &TenantStackArgs{Region: a.Region, Environment: a.Environment, Protect: a.Protect,
+	args := &TenantStackArgs{Region: a.Region, Environment: a.Environment, Production: a.Production, Protect: a.Protect,
 		Account: a.Account, Provider: a.Provider, Network: a.Network}
 	if a.Cluster != nil {
 		args.Database = a.Cluster.database()

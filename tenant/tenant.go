@@ -58,6 +58,13 @@ type TenantStack struct {
 	DatabaseSchema, KeyPrefix string
 	// KeyArn is the ARN of the tenant's KMS key.
 	KeyArn pulumi.StringOutput
+	// Domain is the custom domain (TenantStackArgs.Domain), "" for none.
+	Domain string
+	// DomainRecords are the DNS records to create at Domain's DNS host
+	// after the first deployment, each "<name> <type> <value>" as Amplify
+	// gives them: the certificate's validation record first, then the apex
+	// and www records. Empty without a custom domain (or once offboarded).
+	DomainRecords pulumi.StringArrayOutput
 }
 
 // NewTenantStack creates one tenant: its KMS key, database, Amplify app and
@@ -70,7 +77,7 @@ func NewTenantStack(ctx *pulumi.Context, name string, args *TenantStackArgs,
 		return nil, fmt.Errorf("tenant %q: args are required", name)
 	}
 	a := args.WithDefaults()
-	if err := errors.Join(ValidateID(name), a.Validate(), a.sharedProblem()); err != nil {
+	if err := errors.Join(ValidateID(name), a.Validate(), a.sharedProblem(), errors.Join(providerProblems(a.Provider, a.Account, a.Region)...)); err != nil {
 		return nil, forTenant(name, err)
 	}
 
@@ -115,6 +122,7 @@ func (t *TenantStack) build(ctx *pulumi.Context, name string, a *TenantStackArgs
 		return err
 	}
 	t.AppID, t.DefaultDomain, t.BranchURL = site.appID, site.defaultDomain, site.branchURL
+	t.Domain, t.DomainRecords = a.Domain, site.domainRecords
 
 	return ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"region":            b.checkedRegion(),
@@ -130,6 +138,7 @@ func (t *TenantStack) build(ctx *pulumi.Context, name string, a *TenantStackArgs
 		"databaseRole":      pulumi.String(t.DatabaseRole),
 		"databaseSchema":    pulumi.String(t.DatabaseSchema),
 		"keyPrefix":         pulumi.String(t.KeyPrefix),
+		"domainRecords":     t.DomainRecords,
 	})
 }
 

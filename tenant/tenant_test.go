@@ -93,12 +93,12 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"tenantConfig override", "environment.tenantConfig", func(a *TenantStackArgs) {
 			a.EnvironmentVariables = map[string]string{"tenantConfig": "{}"}
 		}},
-		{"basic auth in prod", "basicAuth", func(a *TenantStackArgs) {
-			a.Environment = "prod"
+		{"basic auth in production", "basicAuth", func(a *TenantStackArgs) {
+			a.Environment, a.Production = "live", true
 			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
 		}},
-		{"basic auth on a suspended prod tenant", "basicAuth", func(a *TenantStackArgs) {
-			a.Environment, a.Status = "prod", StatusSuspended
+		{"basic auth on a suspended production tenant", "basicAuth", func(a *TenantStackArgs) {
+			a.Production, a.Status = true, StatusSuspended
 			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
 		}},
 		{"half ACU", "database.maxCapacity", func(a *TenantStackArgs) {

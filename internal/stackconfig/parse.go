@@ -45,6 +45,9 @@ type Source struct {
 type Fleet struct {
 	// Environment is the deployment environment (dev, prod, ...).
 	Environment string
+	// Production is tenancy:production: whether the environment is
+	// production (parseProduction).
+	Production bool
 	// Tenants in config order.
 	Tenants []Tenant
 	// Warnings are problems that do not stop a deployment, quotas the
@@ -100,7 +103,7 @@ func (f *Fleet) Regions() []string {
 // stackSettings are the stack-wide values every tenant shares.
 type stackSettings struct {
 	environment, repository, branch, buildSpec string
-	protect, basicAuth                         bool
+	protect, basicAuth, production             bool
 	basicAuthUsername                          string
 	accessToken, basicAuthPassword             pulumi.StringInput
 	// tiers are the defaults of each tier (tenancy:tiers).
@@ -188,6 +191,9 @@ func Parse(src Source) (*Fleet, error) {
 	boolean(KeyBasicAuth, &s.basicAuth)
 	fleet.Environment, fleet.Protect = s.environment, s.protect
 	var problems []error
+	s.production, problems = parseProduction(src, s.environment)
+	errs = append(errs, problems...)
+	fleet.Production = s.production
 	fleet.Selected, problems = parseRegions(src)
 	errs = append(errs, problems...)
 	fleet.Quotas, problems = parseQuotas(src)
@@ -198,7 +204,7 @@ func Parse(src Source) (*Fleet, error) {
 	errs = append(errs, problems...)
 	s.tiers, problems = parseTiers(src)
 	errs = append(errs, problems...)
-	fleet.SharedCluster, problems = parseSharedCluster(src, s.environment)
+	fleet.SharedCluster, problems = parseSharedCluster(src, s.production)
 	errs = append(errs, problems...)
 
 	secret := func(key string, needed bool) pulumi.StringInput {
@@ -472,6 +478,7 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		DisplayName:          e.Name,
 		Region:               e.Region,
 		Environment:          s.environment,
+		Production:           s.production,
 		Tier:                 tenant.Tier(e.Tier),
 		Status:               tenant.Status(e.Status),
 		Repository:           s.repository,

@@ -16,6 +16,7 @@ const (
 	KeyAccessToken       = "accessToken"
 	KeyProtect           = "protect"
 	KeyEnvironment       = "environment"
+	KeyProduction        = "production"
 	KeyBuildSpec         = "buildSpec"
 	KeyBasicAuth         = "basicAuth"
 	KeyBasicAuthUsername = "basicAuthUsername"
@@ -45,7 +46,7 @@ const (
 )
 
 // stackKeys are every key a stack file may set under "tenancy:".
-var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment,
+var stackKeys = []string{KeyRepository, KeyBranch, KeyAccessToken, KeyProtect, KeyEnvironment, KeyProduction,
 	KeyBuildSpec, KeyBasicAuth, KeyBasicAuthUsername, KeyBasicAuthPassword, KeyTenants, KeyRegions, KeyQuotas, KeyMovedOut, KeyNetwork, KeyTiers, KeySharedCluster,
 	KeyFleet, KeyShard}
 

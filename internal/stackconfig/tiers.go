@@ -80,7 +80,7 @@ type sharedClusterEntry struct {
 // parseSharedCluster reads tenancy:sharedCluster, the size and version of
 // every region's shared Aurora cluster; the tenant package's rules check
 // it (tenant.NewRegionShared), as they check a tenant's own cluster.
-func parseSharedCluster(src Source, environment string) (tenant.SharedClusterArgs, []error) {
+func parseSharedCluster(src Source, production bool) (tenant.SharedClusterArgs, []error) {
 	var c sharedClusterEntry
 	raw, ok := src.Get(KeySharedCluster)
 	if !ok {
@@ -99,7 +99,7 @@ func parseSharedCluster(src Source, environment string) (tenant.SharedClusterArg
 	if len(errs) > 0 {
 		return args, errs
 	}
-	for _, e := range tenant.Unjoin(args.Validate(environment)) {
+	for _, e := range tenant.Unjoin(args.Validate(production)) {
 		errs = append(errs, relabel("", KeySharedCluster+"."+strings.TrimPrefix(fieldOf(e), "database."), e))
 	}
 	return args, errs

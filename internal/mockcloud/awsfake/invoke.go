@@ -1,4 +1,4 @@
-package mockcloud
+package awsfake
 
 import (
 	"fmt"
@@ -6,7 +6,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// DeployerArn is the identity every mock deployment runs as.
+// AccountID is the AWS account every fake ARN is in.
+const AccountID = "123456789012"
+
+// DeployerArn is the identity every fake deployment runs as.
 const DeployerArn = "arn:aws:iam::" + AccountID + ":role/tenancy-deployer"
 
 // Invoke answers the provider functions the program calls, for the mocks
@@ -23,5 +26,5 @@ func Invoke(token, region string) (resource.PropertyMap, error) {
 			"accountId": AccountID, "id": AccountID, "arn": DeployerArn, "userId": "AROAEXAMPLEDEPLOYER",
 		}), nil
 	}
-	return nil, fmt.Errorf("mockcloud: unexpected call to %s", token)
+	return nil, fmt.Errorf("awsfake: unexpected call to %s", token)
 }

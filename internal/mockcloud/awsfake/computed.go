@@ -1,4 +1,8 @@
-package mockcloud
+// Package awsfake is tenancy's stand-in for AWS: the outputs AWS computes
+// on create and the answers to the provider functions the program calls.
+// The mocks of package tenanttest and the stand-in provider plugins of the
+// engine tests share it, so both hand a program the same shapes.
+package awsfake
 
 import (
 	"crypto/sha256"
@@ -23,42 +27,6 @@ const Unknown = "(computed:7f3a9c)"
 // provider knows.
 func IsUnknown(s string) bool { return strings.Contains(s, Unknown) }
 
-// outputs returns the state AWS would: the inputs plus the outputs the
-// program reads. In a preview those computed outputs are Unknown.
-func (c *Cloud) outputs(r *Resource, id string) resource.PropertyMap {
-	state := r.Inputs.Copy()
-	if r.Type == stackReferenceType {
-		// The outputs of the stack's last deployment, which the program reads
-		// to refuse moves; none for a stack never deployed.
-		outputs := c.opts.StackOutputs
-		// A reference is named after the stack it reads,
-		// "[<organization>/]<project>/<stack>".
-		for name, refs := range c.opts.References {
-			if r.Name == name || strings.HasSuffix(r.Name, "/"+name) {
-				outputs = refs
-			}
-		}
-		state["outputs"] = resource.NewProperty(resource.NewPropertyMapFromMap(outputs))
-		state["secretOutputNames"] = resource.NewProperty([]resource.PropertyValue{})
-		return state
-	}
-	if !r.Custom {
-		return state
-	}
-	computed := Computed(r.Type, r.Name, id, c.Region(r.Provider))
-	if r.Type == "random:index/randomPassword:RandomPassword" {
-		computed["result"] = resource.NewProperty(c.opts.Password)
-	}
-	if c.opts.Preview {
-		for k, v := range computed {
-			if v.IsString() {
-				computed[k] = resource.NewProperty(Unknown)
-			}
-		}
-	}
-	return State(r.Inputs, computed)
-}
-
 // State is what a provider returns on create: the inputs, plus each computed
 // output the inputs do not set. The mocks and the stand-in plugins share it.
 func State(inputs, computed resource.PropertyMap) resource.PropertyMap {
@@ -68,12 +36,42 @@ func State(inputs, computed resource.PropertyMap) resource.PropertyMap {
 			state[k] = v
 		}
 	}
+	if record, ok := computed["certificateVerificationDnsRecord"]; ok && record.IsString() {
+		fillSubDomainRecords(state, IsUnknown(record.StringValue()))
+	}
 	return state
 }
 
-// stackReferenceType is the type of a pulumi.StackReference, which the
-// engine answers itself.
-const stackReferenceType = "pulumi:pulumi:StackReference"
+// fillSubDomainRecords gives each sub-domain of a DomainAssociation the
+// record AWS computes for it, "<prefix> CNAME <distribution>" (Amplify API
+// reference, SubDomain.dnsRecord; terraform-provider-aws reads it into
+// sub_domain.dns_record), the sub-domains being inputs the generic merge
+// keeps as given. unknown: a preview, where the distribution is unknown.
+func fillSubDomainRecords(state resource.PropertyMap, unknown bool) {
+	subs := state["subDomains"]
+	if !subs.IsArray() {
+		return
+	}
+	var filled []resource.PropertyValue
+	for _, s := range subs.ArrayValue() {
+		if !s.IsObject() {
+			filled = append(filled, s)
+			continue
+		}
+		sub := s.ObjectValue().Copy()
+		record := Unknown
+		if !unknown {
+			prefix := ""
+			if p := sub["prefix"]; p.IsString() {
+				prefix = p.StringValue()
+			}
+			record = prefix + " CNAME d1a2b3c4example.cloudfront.net"
+		}
+		sub["dnsRecord"] = resource.NewProperty(record)
+		filled = append(filled, resource.NewProperty(sub))
+	}
+	state["subDomains"] = resource.NewProperty(filled)
+}
 
 // Computed returns the outputs AWS computes on create that the program
 // reads (ARNs, physical names, endpoints, the Amplify default domain), for a
@@ -102,6 +100,11 @@ func Computed(typ, name, id, region string) resource.PropertyMap {
 		set("port", 5432)
 	case "aws:secretsmanager/secret:Secret":
 		set("arn", arn("secretsmanager", "secret:"+physical))
+	case "aws:amplify/domainAssociation:DomainAssociation":
+		// The ACM validation record of the Amplify-managed certificate,
+		// "<name> CNAME <value>" (Amplify API reference,
+		// Certificate.certificateVerificationDNSRecord).
+		set("certificateVerificationDnsRecord", "_c3e2d7eaf1e656b73f46cd6980fdc0e.example.com. CNAME _b5f1d2a0e9.acm-validations.aws.")
 	case "aws:amplify/app:App":
 		set("arn", arn("amplify", "apps/"+id))
 		set("defaultDomain", id+".amplifyapp.com")
