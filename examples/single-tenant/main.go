@@ -25,6 +25,8 @@ func main() {
 			DisplayName: "Solo Ltd",
 			Region:      region,
 			Environment: ctx.Stack(),
+			// Production is this program's decision, not the stack's name.
+			Production:  cfg.GetBool("production"),
 			Repository:  "https://github.com/example/storefront",
 			Branch:      "main",
 			AccessToken: token,
