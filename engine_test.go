@@ -118,8 +118,8 @@ func TestEngineDev(t *testing.T) {
 	t.Run("renamed tenant moves without replace or delete", func(t *testing.T) {
 		e := e.in(t)
 		e.editTenants(func(ts []map[string]any) []map[string]any {
-			tn := tenantNamed(ts, "acme")
-			tn["id"], tn["formerIds"] = "acme-corp", []string{"acme"}
+			tn := tenantNamed(ts, "hooli")
+			tn["id"], tn["formerIds"] = "hooli-inc", []string{"hooli"}
 			return ts
 		})
 		summary := e.preview()
@@ -135,11 +135,11 @@ func TestEngineDev(t *testing.T) {
 			}
 		}
 		rs := e.resources()
-		if _, ok := byLogicalName(rs, "aws:rds/cluster:Cluster", "acme-corp-db"); !ok {
-			t.Error("acme-corp-db is not in state after the rename")
+		if _, ok := byLogicalName(rs, "aws:dynamodb/table:Table", "hooli-inc-db"); !ok {
+			t.Error("hooli-inc-db is not in state after the rename")
 		}
-		if _, ok := byLogicalName(rs, "aws:rds/cluster:Cluster", "acme-db"); ok {
-			t.Error("acme-db is still in state after the rename")
+		if _, ok := byLogicalName(rs, "aws:dynamodb/table:Table", "hooli-db"); ok {
+			t.Error("hooli-db is still in state after the rename")
 		}
 	})
 }

@@ -87,15 +87,20 @@ func TestMovesAndRemovalsAreRefusedUnlessDeliberate(t *testing.T) {
 			return ts[1:]
 		}, `tenant "acme": id: the tenant is no longer deployed by this stack while it was active`},
 		{"rename keeps the tenant", func(ts []map[string]any) []map[string]any {
-			a := tenantNamed(ts, "acme")
-			a["id"], a["formerIds"] = "acme-corp", []string{"acme"}
+			h := tenantNamed(ts, "hooli")
+			h["id"], h["formerIds"] = "hooli-inc", []string{"hooli"}
 			return ts
 		}, ""},
 		{"rename that also moves", func(ts []map[string]any) []map[string]any {
-			a := tenantNamed(ts, "acme")
-			a["id"], a["formerIds"], a["region"] = "acme-corp", []string{"acme"}, "us-east-2"
+			h := tenantNamed(ts, "hooli")
+			h["id"], h["formerIds"], h["region"] = "hooli-inc", []string{"hooli"}, "us-east-2"
 			return ts
-		}, `tenant "acme-corp": region: changing "us-east-1" to "us-east-2"`},
+		}, `tenant "hooli-inc": region: changing "us-west-2" to "us-east-2"`},
+		{"aurora tenant's rename refused", func(ts []map[string]any) []map[string]any {
+			a := tenantNamed(ts, "acme")
+			a["id"], a["formerIds"] = "acme-corp", []string{"acme"}
+			return ts
+		}, `tenant "acme-corp": id: renaming "acme" to "acme-corp": the tenant's data is named after its id, its database role tenant-acme-app`},
 		{"major upgrade refused", func(ts []map[string]any) []map[string]any {
 			tenantNamed(ts, "acme")["database"].(map[string]any)["engineVersion"] = "17"
 			return ts

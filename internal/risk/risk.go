@@ -28,6 +28,9 @@
 //	id                      a deployed tenant not offboarded is gone     movedOut                        yes
 //	                        from the tenants list
 //	id                      a deployed, offboarded tenant is gone        movedOut                        no: the last offboarding step
+//	id                      a kept tenant is renamed (formerIds) while   - (never in place)              yes, always
+//	                        its data is named after its id: Aurora at
+//	                        any level, DynamoDB at schema level
 //
 // A kept tenant is one the after fleet deploys under its ID or lists the
 // before ID in its formerIds (a rename). A before field that is unknown
@@ -43,6 +46,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/amplify-tenancy/tenancy/internal/provisioner"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
@@ -191,6 +195,9 @@ func Assess(before map[string]Tenant, after *stackconfig.Fleet) []Risk {
 				continue
 			}
 			kept[id] = true
+			if id != t.ID {
+				risks = append(risks, renameRisks(id, t)...)
+			}
 			risks = append(risks, tenantRisks(b, t)...)
 			unprotected = unprotected || b.Protect && !t.Args.Protect
 		}
@@ -272,6 +279,31 @@ func tenantRisks(b Tenant, t stackconfig.Tenant) []Risk {
 			Args: []any{from, to, strings.Join(names, ", ")}})
 	}
 	return out
+}
+
+// renameRisks are the risks of renaming tenant from to t.ID. Aliases keep
+// every resource, but not what lives inside PostgreSQL or the shared
+// table under the tenant's id: its database role tenant-<id>-app (every
+// Aurora level; internal/provisioner refuses to rename it, a changed
+// tenantId is never an in-place update), its database or schema
+// tenant-<id>, and a pooled DynamoDB tenant's key prefix <id>#, beyond
+// which the app may not read.
+func renameRisks(from string, t stackconfig.Tenant) []Risk {
+	d := t.Args.Database
+	var named string
+	switch {
+	case d.Engine == tenant.EngineAuroraPostgreSQL:
+		named = "its database role " + provisioner.RoleName(from) + " (and, at database or schema level, its database or schema)"
+	case d.Isolation.Pooled():
+		// tenant/pooled_table.go's prefix: the id, then "#".
+		named = "its items in the shared table, under the key prefix " + from + "#"
+	default:
+		return nil
+	}
+	return []Risk{{Tenant: t.ID, Field: "id", Guarded: true,
+		Format: "renaming %s to %s: the tenant's data is named after its id, %s, and tenancy never renames data in place; " +
+			"the app would lose its data. Keep the id (change the display name), or onboard the new id and copy the data (README: Renaming a tenant)",
+		Args: []any{Quoted(from), Quoted(t.ID), named}}}
 }
 
 // leaving are the values the tenant leaves: each known value of b that a

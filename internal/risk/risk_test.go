@@ -161,6 +161,12 @@ func TestAssess(t *testing.T) {
 			want: []string{"hooli-inc/region refused confirmMove"}},
 		{name: "renamed and backup removed", edits: []string{"- id: globex\n", "- id: globex-gmbh\n      formerIds: [globex]\n", globexBackup, ""},
 			want: []string{"globex-gmbh/backup refused confirmBackupRemoval"}},
+		// Aliases keep the resources, not what is named after the id inside
+		// PostgreSQL or the shared table.
+		{name: "aurora tenant renamed", edits: []string{"- id: acme\n", "- id: acme-corp\n      formerIds: [acme]\n"},
+			want: []string{"acme-corp/id refused"}, reason: `renaming "acme" to "acme-corp": the tenant's data is named after its id, its database role tenant-acme-app`},
+		{name: "schema-level dynamodb tenant renamed", edits: []string{hooli, strings.Replace(hooli, "- id: hooli", "- id: hooli-inc\n      formerIds: [hooli]", 1) + "      database:\n        isolation: schema\n"},
+			want: []string{"hooli-inc/id refused", "hooli-inc/database.isolation refused confirmMove"}, reason: "under the key prefix hooli#"},
 		{name: "renamed without formerIds", edits: []string{"- id: hooli\n", "- id: hooli-inc\n"},
 			want: []string{"hooli/id refused movedOut"}, reason: "removed, and \"hooli-inc\" looks like the same tenant under a new id"},
 		{name: "regions narrowed", edits: []string{protect, protect + "  tenancy:regions: [us-east-1, us-west-2]\n"},
