@@ -139,3 +139,30 @@ func TestCompareRefusesABrokenTenantsList(t *testing.T) {
 		t.Error("want an error for a tenants value that is not a list")
 	}
 }
+
+// TestQuotedBooleansAreNoChange: every `pulumi config set` (and `stack
+// init`) rewrites each top-level boolean of the stack file as a string
+// (protect: false -> "false"); the next pull request's diff must not show
+// that as a change.
+func TestQuotedBooleansAreNoChange(t *testing.T) {
+	text, err := os.ReadFile("../../testdata/stacks/fleet/Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoted := apply(t, string(text), []edit{
+		{"tenancy:protect: false\n", "tenancy:protect: \"false\"\n"},
+		{"tenancy:basicAuth: true\n", "tenancy:basicAuth: \"true\"\n"},
+	})
+	for _, c := range []struct{ name, base, current string }{
+		{"quoted by pulumi config set", string(text), quoted},
+		{"unquoted by hand", quoted, string(text)},
+	} {
+		r, err := Compare(version(t, "dev", []byte(c.base)), version(t, "dev", []byte(c.current)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Empty() || len(r.Risks) > 0 {
+			t.Errorf("%s: settings %v, changed %v, risks %v; want no change", c.name, r.Settings, r.Changed, r.Risks)
+		}
+	}
+}
