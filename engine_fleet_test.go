@@ -13,9 +13,7 @@ import (
 
 	"github.com/amplify-tenancy/tenancy/internal/cli"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
-	"github.com/amplify-tenancy/tenancy/internal/enginetest/standin"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
@@ -60,24 +58,13 @@ func TestEngineRunnerOverShards(t *testing.T) {
 	}
 	// The runner and fleet init take the backend, passphrase and plugins
 	// from the environment, as the Pulumi CLI does.
-	for k, v := range map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + state,
-		"PULUMI_HOME":                                 home,
-		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test-passphrase",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PATH":                                        pluginDir + string(os.PathListSeparator) + os.Getenv("PATH"),
-		standin.LogEnv:                                filepath.Join(root, "calls.log"),
-	} {
+	for k, v := range engineEnv(state, home, filepath.Join(root, "calls.log")) {
 		t.Setenv(k, v)
 	}
 	pulumiCLI := filepath.Join(cliRoot, "bin", "pulumi")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*engineTimeout)
 	defer cancel()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(cliVersion)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd := engineCLI(t)
 
 	// The fleet stack holds the secrets fleet init copies to each shard.
 	fleetStack, err := auto.UpsertStackInlineSource(ctx, "prod", stackconfig.Project, deploy.Program,

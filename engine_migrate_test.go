@@ -16,10 +16,8 @@ import (
 
 	"github.com/amplify-tenancy/tenancy/internal/cli"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
-	"github.com/amplify-tenancy/tenancy/internal/enginetest/standin"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
@@ -59,24 +57,13 @@ func TestEngineMigrateProdIntoShards(t *testing.T) {
 	}
 	// fleet init, migrate and the runner take the backend, passphrase and
 	// plugins from the environment, as the Pulumi CLI does.
-	for k, v := range map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + state,
-		"PULUMI_HOME":                                 home,
-		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test-passphrase",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PATH":                                        pluginDir + string(os.PathListSeparator) + os.Getenv("PATH"),
-		standin.LogEnv:                                calls,
-	} {
+	for k, v := range engineEnv(state, home, calls) {
 		t.Setenv(k, v)
 	}
 	pulumiCLI := filepath.Join(cliRoot, "bin", "pulumi")
 	ctx, cancel := context.WithTimeout(context.Background(), 6*engineTimeout)
 	defer cancel()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(cliVersion)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd := engineCLI(t)
 	stackOf := func(name string) auto.Stack {
 		t.Helper()
 		s, err := auto.UpsertStackInlineSource(ctx, name, stackconfig.Project, deploy.ProgramIn(dir), auto.WorkDir(dir), auto.Pulumi(cmd))

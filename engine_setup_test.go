@@ -69,6 +69,32 @@ func setUpEngine() error {
 	return os.Symlink(cli, filepath.Join(cliRoot, "bin", "pulumi"))
 }
 
+// engineEnv is the environment the Pulumi CLI, the fleet runner and the
+// stand-in plugins run in: a file:// backend in state, its own PULUMI_HOME,
+// the tests' passphrase, no plugin downloads or update checks, the
+// stand-ins first on PATH and their call log.
+func engineEnv(state, home, calls string) map[string]string {
+	return map[string]string{
+		"PULUMI_BACKEND_URL":                          "file://" + state,
+		"PULUMI_HOME":                                 home,
+		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test-passphrase",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PATH":                                        pluginDir + string(os.PathListSeparator) + os.Getenv("PATH"),
+		standin.LogEnv:                                calls,
+	}
+}
+
+// engineCLI is the Pulumi CLI the engine tests run (TestMain builds it).
+func engineCLI(t *testing.T) auto.PulumiCommand {
+	t.Helper()
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(cliVersion)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
 // engineStack is one stack of the real project in a temp dir, with its own
 // file:// backend, PULUMI_HOME and stand-in call log.
 type engineStack struct {
@@ -119,21 +145,10 @@ func newEngineStackFrom(t *testing.T, name, stackFile, state string) *engineStac
 			t.Fatal(err)
 		}
 	}
-	var err error
-	e.cmd, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(cliVersion)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.env = map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + e.state,
-		"PULUMI_HOME":                                 home,
-		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test-passphrase",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PATH":                                        pluginDir + string(os.PathListSeparator) + os.Getenv("PATH"),
-		standin.LogEnv:                                e.calls,
-	}
+	e.cmd = engineCLI(t)
+	e.env = engineEnv(e.state, home, e.calls)
 	ctx := e.ctx()
+	var err error
 	e.stack, err = auto.UpsertStackInlineSource(ctx, name, "tenancy", deploy.Program,
 		auto.WorkDir(e.dir), auto.PulumiHome(home), auto.Pulumi(e.cmd), auto.EnvVars(e.env))
 	if err != nil {

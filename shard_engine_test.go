@@ -17,10 +17,8 @@ import (
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
-	"github.com/amplify-tenancy/tenancy/internal/enginetest/standin"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -58,15 +56,7 @@ func newShardBackend(t *testing.T, root, name string, cmd auto.PulumiCommand) sh
 			t.Fatal(err)
 		}
 	}
-	env := map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + state,
-		"PULUMI_HOME":                                 home,
-		"PULUMI_CONFIG_PASSPHRASE":                    "engine-test-passphrase",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PATH":                                        pluginDir + string(os.PathListSeparator) + os.Getenv("PATH"),
-		standin.LogEnv:                                filepath.Join(root, name+"-calls.log"),
-	}
+	env := engineEnv(state, home, filepath.Join(root, name+"-calls.log"))
 	return shardBackend{env: env, opts: []auto.LocalWorkspaceOption{auto.Pulumi(cmd), auto.EnvVars(env), auto.PulumiHome(home)}}
 }
 
@@ -120,10 +110,7 @@ func TestEngineShardStacks(t *testing.T) {
 	write(dir, "Pulumi.dev.yaml", []byte(shardEngineFleet))
 	ctx, cancel := context.WithTimeout(context.Background(), 4*engineTimeout)
 	defer cancel()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(cliVersion)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd := engineCLI(t)
 	runner, cli, single := newShardBackend(t, root, "runner", cmd), newShardBackend(t, root, "cli", cmd), newShardBackend(t, root, "single", cmd)
 
 	// The fleet stack holds the secrets InitStacks copies.
