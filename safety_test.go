@@ -119,7 +119,7 @@ func TestAWSSideGuards(t *testing.T) {
 		}
 		if tn.Args.Database.Isolation.Pooled() {
 			shared := tenant.SharedPrefix(tn.Args.Account, tn.Args.Region)
-			retention[shared+"-db"] = float64(*tenant.TenantStackArgs{Environment: fleet.Environment, Production: fleet.Production,
+			retention[shared+"-db"] = float64(*tenant.TenantStackArgs{Environment: fleet.Environment, Production: new(fleet.Production),
 				Database: tenant.DatabaseArgs{Engine: tenant.EngineAuroraPostgreSQL, BackupRetentionDays: fleet.SharedCluster.BackupRetentionDays}}.WithDefaults().Database.BackupRetentionDays)
 		}
 	}

@@ -24,16 +24,17 @@ type TenantStackArgs struct {
 	// AmplifyRegions(). It can never change in place. Required.
 	Region string
 	// Environment names the deployment (for example "dev" or "prod"): it
-	// goes into app names, tags and the branch's variables. Whether the
-	// deployment is production is Production's to say, not the name's.
-	// Required.
+	// goes into app names, tags and the branch's variables, so it never
+	// changes for a deployed tenant. Whether the deployment is production
+	// is Production's to say. Required.
 	Environment string
-	// Production marks a production deployment: the branch's stage is
-	// PRODUCTION, Aurora backups are kept 7 days by default rather than 1,
-	// and BasicAuth is refused (a production site is public). Default
-	// false, whatever Environment is called; tenancy's own program sets it
-	// from tenancy:production, which defaults to Environment == "prod".
-	Production bool
+	// Production says whether the deployment is production: the branch's
+	// stage is PRODUCTION, Aurora backups are kept 7 days by default
+	// rather than 1, and BasicAuth is refused (a production site is
+	// public). Set it explicitly (new(true), new(false)); nil means
+	// Environment == "prod", so that a program written before the field
+	// existed keeps its production settings, its backups among them.
+	Production *bool
 	// Tier is the tenant's commercial tier, used for cost allocation.
 	// Default TierStandard.
 	Tier Tier
@@ -176,9 +177,18 @@ func (a TenantStackArgs) WithDefaults() TenantStackArgs {
 	return a
 }
 
-// IsProduction reports whether the tenant is deployed to production: it is
-// Production, the one place every production rule asks.
-func (a *TenantStackArgs) IsProduction() bool { return a.Production }
+// IsProduction reports whether the tenant is deployed to production
+// (Production), the one place every production rule asks.
+func (a *TenantStackArgs) IsProduction() bool { return isProduction(a.Production, a.Environment) }
+
+// isProduction is production when set, else whether environment is the
+// one production has always been called.
+func isProduction(production *bool, environment string) bool {
+	if production != nil {
+		return *production
+	}
+	return environment == "prod"
+}
 
 // Validate checks args after defaults are applied and returns every problem
 // at once, each a *FieldError joined with errors.Join. It is ValidateShared

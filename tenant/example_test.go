@@ -30,7 +30,7 @@ func ExampleNewTenantStack() {
 			return err
 		}
 		shared, err := tenant.NewRegionShared(ctx, &tenant.SharedArgs{
-			Region: "eu-central-1", Environment: "prod", Production: true, Provider: provider, Network: network, Protect: true,
+			Region: "eu-central-1", Environment: "prod", Production: new(true), Provider: provider, Network: network, Protect: true,
 			Cluster:     &tenant.SharedClusterArgs{MaxCapacity: new(16.0)},
 			Provisioner: &tenant.ProvisionerArgs{Code: code},
 		})
@@ -49,7 +49,7 @@ func ExampleNewTenantStack() {
 				DisplayName: t.name,
 				Region:      "eu-central-1",
 				Environment: "prod",
-				Production:  true,
+				Production:  new(true),
 				Repository:  "https://github.com/example/storefront",
 				Branch:      "main",
 				AccessToken: token,

@@ -1,27 +1,32 @@
 package tenant
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/internal/awsrules"
 )
 
 // TestProductionIsTheFieldNotTheName: the branch stage and the Aurora
-// backup retention follow Production, whatever the environment is called.
+// backup retention follow Production, whatever the environment is called;
+// left nil, they follow the name "prod", as before the field existed, so a
+// program written then keeps its 7-day backups.
 func TestProductionIsTheFieldNotTheName(t *testing.T) {
 	cases := []struct {
 		environment string
-		production  bool
+		production  *bool
 		stage       string
 		retention   float64
 	}{
-		{"prod", false, "DEVELOPMENT", 1},
-		{"live", true, "PRODUCTION", 7},
-		{"prod", true, "PRODUCTION", 7},
-		{"dev", false, "DEVELOPMENT", 1},
+		{"prod", new(false), "DEVELOPMENT", 1},
+		{"live", new(true), "PRODUCTION", 7},
+		{"prod", new(true), "PRODUCTION", 7},
+		{"dev", new(false), "DEVELOPMENT", 1},
+		{"prod", nil, "PRODUCTION", 7},
+		{"live", nil, "DEVELOPMENT", 1},
 	}
 	for _, c := range cases {
-		t.Run(c.environment, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%v", c.environment, fmtBool(c.production)), func(t *testing.T) {
 			a := validArgs()
 			a.Environment, a.Production = c.environment, c.production
 			a.Database.Engine = EngineAuroraPostgreSQL
@@ -45,4 +50,12 @@ func TestProductionIsTheFieldNotTheName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fmtBool shows an optional bool: nil, true or false.
+func fmtBool(b *bool) string {
+	if b == nil {
+		return "nil"
+	}
+	return fmt.Sprint(*b)
 }

@@ -340,7 +340,7 @@ func TestInstanceClassShape(t *testing.T) {
 // nothing and repeats nothing.
 func TestSharedAndOwnProblemsSplitValidate(t *testing.T) {
 	a := TenantStackArgs{
-		DisplayName: "", Region: "mars-1", Environment: "prod", Production: true, Tier: "gold", Status: "gone",
+		DisplayName: "", Region: "mars-1", Environment: "prod", Production: new(true), Tier: "gold", Status: "gone",
 		Repository: "http://x", Branch: "a..b", Platform: "IOS", BuildSpec: fake("ghp_", 36),
 		EnvironmentVariables: map[string]string{"AWS_X": "y"}, Domain: "Not A Domain",
 		BasicAuth: &BasicAuthArgs{Username: "a b"},

@@ -19,10 +19,10 @@ type SharedArgs struct {
 	Region string
 	// Environment names the deployment, as TenantStackArgs.Environment.
 	Environment string
-	// Production marks a production deployment, as
-	// TenantStackArgs.Production: the shared cluster keeps backups 7 days
-	// by default.
-	Production bool
+	// Production says whether the deployment is production, as
+	// TenantStackArgs.Production (nil: Environment == "prod"): the shared
+	// cluster then keeps backups 7 days by default.
+	Production *bool
 	// Account is the account, nil for the deployer's own; Provider must be
 	// for it and Region.
 	Account *AccountArgs
@@ -66,7 +66,7 @@ type SharedClusterArgs struct {
 // (SharedArgs.Production), with the rules of a tenant's own cluster; fields
 // are named database.<field>.
 func (c SharedClusterArgs) Validate(production bool) error {
-	shaped := TenantStackArgs{Production: production, Database: c.database()}.WithDefaults()
+	shaped := TenantStackArgs{Production: new(production), Database: c.database()}.WithDefaults()
 	return errors.Join(shaped.Database.problems()...)
 }
 
@@ -173,7 +173,7 @@ func (a *SharedArgs) validate() error {
 		errs = append(errs, a.Account.problems()...)
 	}
 	if a.Cluster != nil {
-		errs = append(errs, a.Cluster.Validate(a.Production))
+		errs = append(errs, a.Cluster.Validate(isProduction(a.Production, a.Environment)))
 		if a.Network == nil {
 			errs = append(errs, fieldErrorf("network", "is required with a shared cluster"))
 		}

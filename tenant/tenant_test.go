@@ -94,11 +94,11 @@ func TestValidateNamesTheField(t *testing.T) {
 			a.EnvironmentVariables = map[string]string{"tenantConfig": "{}"}
 		}},
 		{"basic auth in production", "basicAuth", func(a *TenantStackArgs) {
-			a.Environment, a.Production = "live", true
+			a.Environment, a.Production = "live", new(true)
 			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
 		}},
 		{"basic auth on a suspended production tenant", "basicAuth", func(a *TenantStackArgs) {
-			a.Production, a.Status = true, StatusSuspended
+			a.Production, a.Status = new(true), StatusSuspended
 			a.BasicAuth = &BasicAuthArgs{Username: "u", Password: pulumi.String("p")}
 		}},
 		{"half ACU", "database.maxCapacity", func(a *TenantStackArgs) {

@@ -24,9 +24,9 @@ func main() {
 		t, err := tenant.NewTenantStack(ctx, "solo", &tenant.TenantStackArgs{
 			DisplayName: "Solo Ltd",
 			Region:      region,
+			// Environment goes into app names: it never changes once deployed.
+			// Production is left nil: a stack named prod is production.
 			Environment: ctx.Stack(),
-			// Production is this program's decision, not the stack's name.
-			Production:  cfg.GetBool("production"),
 			Repository:  "https://github.com/example/storefront",
 			Branch:      "main",
 			AccessToken: token,

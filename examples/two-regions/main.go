@@ -6,6 +6,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -36,22 +37,26 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	production, err := productionOf(ctx)
+	if err != nil {
+		return err
+	}
 	args := map[string]*tenant.TenantStackArgs{}
 	var problems []error
 	for _, c := range customers {
 		a := &tenant.TenantStackArgs{
 			DisplayName: c.name,
 			Region:      c.region,
+			// Environment goes into app names: it never changes once deployed.
 			Environment: ctx.Stack(),
-			// Production is this program's decision, not the stack's name.
-			Production:  config.GetBool(ctx, "production"),
+			Production:  production,
 			Repository:  "https://github.com/example/storefront",
 			Branch:      "main",
 			AccessToken: token,
 			Protect:     true,
 		}
 		if err := a.Validate(); err != nil {
-			problems = append(problems, err)
+			problems = append(problems, fmt.Errorf("tenant %q: %w", c.id, err))
 		}
 		args[c.id] = a
 	}
@@ -79,4 +84,18 @@ func program(ctx *pulumi.Context) error {
 		ctx.Export(c.id+"-url", t.BranchURL)
 	}
 	return nil
+}
+
+// productionOf is the stack's <project>:production, a bool; unset, nil,
+// which makes a stack named prod production. A value that is not a bool
+// is an error, never false.
+func productionOf(ctx *pulumi.Context) (*bool, error) {
+	v, err := config.TryBool(ctx, "production")
+	if errors.Is(err, config.ErrMissingVar) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("production: %w", err)
+	}
+	return &v, nil
 }

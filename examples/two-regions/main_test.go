@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/tenant"
@@ -56,13 +57,16 @@ func TestEachTenantIsInItsRegion(t *testing.T) {
 }
 
 // TestProductionIsTheProgramsChoice: the production key, not the stack
-// name, makes the branches PRODUCTION.
+// name, makes the branches PRODUCTION; a value that is not a bool is an
+// error, never a quiet false.
 func TestProductionIsTheProgramsChoice(t *testing.T) {
 	cases := []struct {
-		production, stage string
+		production, stage, err string
 	}{
-		{"", "DEVELOPMENT"},
-		{"true", "PRODUCTION"},
+		{production: "", stage: "DEVELOPMENT"},
+		{production: "true", stage: "PRODUCTION"},
+		{production: "false", stage: "DEVELOPMENT"},
+		{production: "yes", err: "production: "},
 	}
 	for _, c := range cases {
 		config := map[string]string{"two-regions:accessToken": "token"}
@@ -70,6 +74,12 @@ func TestProductionIsTheProgramsChoice(t *testing.T) {
 			config["two-regions:production"] = c.production
 		}
 		cloud, err := run(t, config)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("production %q: err %v, want %q", c.production, err, c.err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatal(tenant.Unjoin(err))
 		}

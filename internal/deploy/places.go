@@ -110,7 +110,7 @@ func newPlaces(ctx *pulumi.Context, fleet *stackconfig.Fleet, own ownership) (ma
 				return nil, err
 			}
 		}
-		args := &tenant.SharedArgs{Region: p.region, Environment: fleet.Environment, Production: fleet.Production, Account: p.account,
+		args := &tenant.SharedArgs{Region: p.region, Environment: fleet.Environment, Production: new(fleet.Production), Account: p.account,
 			Provider: p.provider, Network: p.network, Table: p.pooledTable, Protect: fleet.Protect}
 		if p.pooledAurora {
 			args.Cluster = &fleet.SharedCluster

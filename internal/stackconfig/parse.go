@@ -478,7 +478,7 @@ func (s *stackSettings) args(e *tenantEntry) tenant.TenantStackArgs {
 		DisplayName:          e.Name,
 		Region:               e.Region,
 		Environment:          s.environment,
-		Production:           s.production,
+		Production:           new(s.production),
 		Tier:                 tenant.Tier(e.Tier),
 		Status:               tenant.Status(e.Status),
 		Repository:           s.repository,

@@ -42,8 +42,8 @@ func TestProductionDefaultsFromTheEnvironment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fleet.Production != c.want || fleet.Tenants[0].Args.Production != c.want {
-				t.Errorf("fleet production %v, tenant %v; want %v", fleet.Production, fleet.Tenants[0].Args.Production, c.want)
+			if fleet.Production != c.want || fleet.Tenants[0].Args.IsProduction() != c.want || fleet.Tenants[0].Args.Production == nil {
+				t.Errorf("fleet production %v, tenant %v; want %v", fleet.Production, fleet.Tenants[0].Args.IsProduction(), c.want)
 			}
 		})
 	}

@@ -20,7 +20,7 @@ func ExampleRun() {
 			DisplayName: "Acme",
 			Region:      "eu-west-1",
 			Environment: "prod",
-			Production:  true,
+			Production:  new(true),
 			Repository:  "https://github.com/example/storefront",
 			Branch:      "main",
 			AccessToken: pulumi.ToSecret(pulumi.String("token")).(pulumi.StringOutput),
