@@ -22,6 +22,8 @@
 //	database.engineVersion  Aurora major version raised                  allowMajorVersionUpgrade: true  yes
 //	database.engineVersion  Aurora major version lowered                 - (Aurora cannot downgrade)     yes, always
 //	database.instances      fewer Aurora instances                       -                               no: scaling down, the cluster keeps the data
+//	database.               Aurora keeps automated backups fewer days,   -                               no: the data stays, its recovery
+//	backupRetentionDays     also by tenancy:production turning false                                     window shrinks
 //	regions                 a deployed tenant, still listed, is no       movedOut                        yes, whatever its status
 //	                        longer deployed: tenancy:regions stopped
 //	                        selecting its region
@@ -80,6 +82,9 @@ type Tenant struct {
 	Backup bool
 	// Instances is the number of Aurora instances; 0 for DynamoDB.
 	Instances int
+	// BackupRetentionDays is how many days an Aurora tenant's own cluster
+	// keeps automated backups; 0 for DynamoDB and pooled tenants.
+	BackupRetentionDays int
 	// Protect reports protected data resources; false when unknown.
 	Protect bool
 	// Isolation is the isolation level.
@@ -111,6 +116,9 @@ func FromArgs(a tenant.TenantStackArgs) Tenant {
 		t.EngineVersion = a.Database.EngineVersion
 		if a.Database.Instances != nil {
 			t.Instances = *a.Database.Instances
+		}
+		if a.Database.BackupRetentionDays != nil && !a.Database.Isolation.Pooled() {
+			t.BackupRetentionDays = *a.Database.BackupRetentionDays
 		}
 	}
 	return t
@@ -277,6 +285,14 @@ func tenantRisks(b Tenant, t stackconfig.Tenant) []Risk {
 		}
 		add(Risk{Field: "database.instances", Format: "%d -> %d: deletes Aurora cluster instance %s",
 			Args: []any{from, to, strings.Join(names, ", ")}})
+	}
+	if to := a.Database.BackupRetentionDays; bothAurora && b.BackupRetentionDays > 0 && to != nil && *to < b.BackupRetentionDays && !a.Database.Isolation.Pooled() {
+		// Aurora User Guide, "Retaining automated backups": automated
+		// backups expire with the cluster's retention period.
+		add(Risk{Field: "database.backupRetentionDays",
+			Format: "%d -> %d days: Aurora keeps automated backups only for the retention period, so point-in-time recovery " +
+				"no longer reaches back %d days (a production stack keeps 7 by default; tenancy:production: false keeps 1)",
+			Args: []any{b.BackupRetentionDays, *to, b.BackupRetentionDays}})
 	}
 	return out
 }

@@ -234,7 +234,7 @@ func TestDeployedSkipsOtherStacksTenants(t *testing.T) {
 	split := edit(t, stack, "  tenancy:protect: true\n", "  tenancy:protect: true\n  tenancy:regions: [us-east-1]\n")
 	got := Deployed(parse(t, split))
 	if len(got) != 1 || got["acme"] != (Tenant{Name: "Acme", Region: "us-east-1", Engine: "aurora-postgresql", EngineVersion: "16",
-		Status: "active", Backup: true, Instances: 2, Protect: true, Isolation: "cluster", Account: OwnAccount}) {
+		Status: "active", Backup: true, Instances: 2, BackupRetentionDays: 7, Protect: true, Isolation: "cluster", Account: OwnAccount}) {
 		t.Errorf("Deployed = %+v, want acme alone, every field from its defaulted args", got)
 	}
 }
