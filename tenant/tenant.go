@@ -122,7 +122,11 @@ func (t *TenantStack) build(ctx *pulumi.Context, name string, a *TenantStackArgs
 		return err
 	}
 	t.AppID, t.DefaultDomain, t.BranchURL = site.appID, site.defaultDomain, site.branchURL
-	t.Domain, t.DomainRecords = a.Domain, site.domainRecords
+	t.DomainRecords = site.domainRecords
+	// An offboarded tenant has no app, so no domain to point records at.
+	if a.Status != StatusOffboarded {
+		t.Domain = a.Domain
+	}
 
 	return ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"region":            b.checkedRegion(),

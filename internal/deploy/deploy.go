@@ -144,7 +144,7 @@ func tenantOutput(ts *tenant.TenantStack, args *tenant.TenantStackArgs) pulumi.M
 	if ts.AccountID != "" {
 		out["account"] = pulumi.String(ts.AccountID)
 	}
-	// The DNS records to create after `up` (README, "Custom domains"); only
+	// The DNS records to create after `up` (docs/operations.md, "After `up`"); only
 	// for a tenant with a domain, so no other tenant's output changes.
 	if ts.Domain != "" {
 		out["domain"] = pulumi.Map{"name": pulumi.String(ts.Domain), "records": ts.DomainRecords}

@@ -14,11 +14,13 @@ import (
 // TestTenantsOutputHasTheDomainRecords: a tenant with a custom domain
 // has, in the "tenants" output, the DNS records to create after `up`: the
 // certificate's validation record, then the apex and www records; a tenant
-// without one has no "domain" key, so its output is as before.
+// without one, or offboarded, has no "domain" key, so its output is as
+// before.
 func TestTenantsOutputHasTheDomainRecords(t *testing.T) {
 	tenants := []map[string]any{
 		{"id": "acme", "name": "Acme", "region": "eu-west-1", "domain": "shop.acme.example.com"},
 		{"id": "globex", "name": "Globex", "region": "us-east-1"},
+		{"id": "initech", "name": "Initech", "region": "us-east-1", "domain": "initech.example.com", "status": "offboarded"},
 	}
 	raw, err := json.Marshal(tenants)
 	if err != nil {
@@ -59,6 +61,8 @@ func TestTenantsOutputHasTheDomainRecords(t *testing.T) {
 			"www CNAME d1a2b3c4example.cloudfront.net",
 		}},
 		{"globex", nil, nil},
+		// Offboarded: no app, so no records to create.
+		{"initech", nil, nil},
 	}
 	for _, c := range cases {
 		entry, _ := out[c.id].(map[string]any)
