@@ -141,6 +141,10 @@ func (g *generator) key(key string, decl declaration) node {
 		// Pulumi writes a top-level boolean as the string "true" or
 		// "false" (pulumi config set), and its engine accepts both forms.
 		n = node{"anyOf": []any{node{"type": "boolean"}, node{"type": "string", "enum": []any{"true", "false"}}}}
+	case key == stackconfig.KeyProduction:
+		// A boolean declared as a string, so that empty can mean "from the
+		// environment" (Pulumi.yaml).
+		n = node{"anyOf": []any{node{"type": "boolean"}, node{"type": "string", "enum": []any{"", "true", "false"}}}}
 	case decl.Type == "string":
 		// The engine hands a top-level number or boolean to the program as
 		// its text, which the parser reads as the string.
