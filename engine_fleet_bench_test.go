@@ -155,17 +155,7 @@ func TestEngineFleet(t *testing.T) {
 
 	// The fleet stack holds the secrets InitStacks copies to each shard;
 	// as a single stack, it is what the runner deploys.
-	fleetStack, err := auto.UpsertStackInlineSource(ctx, benchEnv, stackconfig.Project, deploy.Program,
-		auto.WorkDir(dir), auto.Pulumi(cmd))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fleetStack.SetAllConfig(ctx, auto.ConfigMap{
-		stackconfig.Project + ":" + stackconfig.KeyAccessToken:       {Value: sentinelToken, Secret: true},
-		stackconfig.Project + ":" + stackconfig.KeyBasicAuthPassword: {Value: sentinelBasicAuth, Secret: true},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	newFleetStack(ctx, t, dir, benchEnv, cmd)
 	stacks := "single stack"
 	var lock *shard.Lock
 	if !single {

@@ -67,17 +67,7 @@ func TestEngineRunnerOverShards(t *testing.T) {
 	cmd := engineCLI(t)
 
 	// The fleet stack holds the secrets fleet init copies to each shard.
-	fleetStack, err := auto.UpsertStackInlineSource(ctx, "prod", stackconfig.Project, deploy.Program,
-		auto.WorkDir(dir), auto.Pulumi(cmd))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fleetStack.SetAllConfig(ctx, auto.ConfigMap{
-		stackconfig.Project + ":" + stackconfig.KeyAccessToken:       {Value: sentinelToken, Secret: true},
-		stackconfig.Project + ":" + stackconfig.KeyBasicAuthPassword: {Value: sentinelBasicAuth, Secret: true},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	newFleetStack(ctx, t, dir, "prod", cmd)
 
 	run := func(want int, args ...string) string {
 		t.Helper()

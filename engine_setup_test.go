@@ -85,6 +85,31 @@ func engineEnv(state, home, calls string) map[string]string {
 	}
 }
 
+// engineSecrets are a stack's secrets, set to the sentinels the tests look
+// for in state and output.
+func engineSecrets() auto.ConfigMap {
+	return auto.ConfigMap{
+		stackconfig.Project + ":" + stackconfig.KeyAccessToken:       {Value: sentinelToken, Secret: true},
+		stackconfig.Project + ":" + stackconfig.KeyBasicAuthPassword: {Value: sentinelBasicAuth, Secret: true},
+	}
+}
+
+// newFleetStack creates the stack of an environment's fleet file in dir,
+// on the backend the environment names (engineEnv, set with t.Setenv),
+// with engineSecrets: the secrets fleet init copies to each shard, and,
+// unsharded, the stack the runner deploys.
+func newFleetStack(ctx context.Context, t *testing.T, dir, env string, cmd auto.PulumiCommand) auto.Stack {
+	t.Helper()
+	s, err := auto.UpsertStackInlineSource(ctx, env, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAllConfig(ctx, engineSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // engineCLI is the Pulumi CLI the engine tests run (TestMain builds it).
 func engineCLI(t *testing.T) auto.PulumiCommand {
 	t.Helper()
@@ -154,11 +179,7 @@ func newEngineStackFrom(t *testing.T, name, stackFile, state string) *engineStac
 	if err != nil {
 		t.Fatalf("stack %s: %v", name, err)
 	}
-	secrets := auto.ConfigMap{
-		stackconfig.Project + ":" + stackconfig.KeyAccessToken:       {Value: sentinelToken, Secret: true},
-		stackconfig.Project + ":" + stackconfig.KeyBasicAuthPassword: {Value: sentinelBasicAuth, Secret: true},
-	}
-	if err := e.stack.SetAllConfig(ctx, secrets); err != nil {
+	if err := e.stack.SetAllConfig(ctx, engineSecrets()); err != nil {
 		t.Fatalf("stack %s: secrets: %v", name, err)
 	}
 	return e
