@@ -84,10 +84,7 @@ func TestEngineMigrateProdIntoShards(t *testing.T) {
 	// prod, deployed as a single stack.
 	start := time.Now()
 	prod := stackOf("prod")
-	if err := prod.SetAllConfig(ctx, auto.ConfigMap{
-		stackconfig.Project + ":" + stackconfig.KeyAccessToken:       {Value: sentinelToken, Secret: true},
-		stackconfig.Project + ":" + stackconfig.KeyBasicAuthPassword: {Value: sentinelBasicAuth, Secret: true},
-	}); err != nil {
+	if err := prod.SetAllConfig(ctx, engineSecrets()); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
