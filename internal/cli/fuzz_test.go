@@ -206,9 +206,11 @@ var (
 	// A key is named as written, or quoted when it holds a space or quote.
 	keyField = regexp.MustCompile(`^(base( \S+)?: )?(stack \S+: )?([^\s"]+|"(\\.|[^"\\])*"): \S`)
 	fileLine = regexp.MustCompile(`^(base( \S+)?: )?stack \S+: (yaml: )?(.*\b)?line \d+`)
-	// Text outputs start every line that is not indented with a fixed text.
+	// Text outputs start every line that is not indented with a fixed text;
+	// a plan table's resource line is its name, type and protection, each
+	// input line below it key=value.
 	validateOK = regexp.MustCompile(`^\S.*: ok: stack .+ \(environment .+\), \d+ tenants? in \d+ regions?, \d+ warnings?$`)
-	tableLine  = regexp.MustCompile(`^(stack .*: \d+ tenants? in \d+ regions?, \d+ resources?|offline plan under .*|  deployment, .*|  retained: .*|region \S+|outside any region or tenant||  provider \S.*|  shared by its tenants|  tenant \S+|    \S.*|      +\S.*)$`)
+	tableLine  = regexp.MustCompile(`^(stack .*: \d+ tenants? in \d+ regions?, \d+ resources?|offline plan under .*|  deployment, .*|  retained: .*|region \S+|outside any region or tenant||  provider \S.*|  shared by its tenants|  tenant \S+|    [a-z0-9][a-z0-9./-]*  +[a-z0-9]+:[A-Za-z0-9/]+:[A-Za-z0-9]+(  protected(, retained)?|  retained)?|      +[^\s=]+=.*|      +(protected(, retained)?|retained))$`)
 	diffLine   = regexp.MustCompile(`^(stack .+ -> .+|the base has no stack file .*|no changes|stack settings changed|tenants added|tenants removed|tenants changed|no data risk|DATA RISK \(\d+\): these edits delete or replace tenant data||  .+)$`)
 	mdLine     = regexp.MustCompile("^(<!-- tenancy-diff:[A-Za-z0-9_.%-]* -->|### Stack .*|Compared .*|#### (DATA RISK|Stack settings changed|Tenants added|Tenants removed|Tenants changed)|- .*|\\| .* \\||\\|---\\|---\\|---\\|---\\||)$")
 	mdPipe     = regexp.MustCompile(`(^|[^\\])(\\\\)*\|`)

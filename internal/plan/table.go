@@ -61,10 +61,17 @@ func resourceLines(prefix string, rs []Resource) []string {
 	indent := strings.Repeat(" ", len(prefix)-len(strings.TrimLeft(prefix, " "))+4)
 	var lines []string
 	for _, r := range rs {
-		name := stackdiff.Text(r.Name)
-		line := prefix + name + strings.Repeat(" ", width-utf8.RuneCountInString(name)) + "  " + stackdiff.Text(shortType(r.Type))
-		if p := protection(r); p != "" {
-			line += "  " + p
+		name, typ, p := stackdiff.Text(r.Name), stackdiff.Text(shortType(r.Type)), protection(r)
+		padded := name + strings.Repeat(" ", width-utf8.RuneCountInString(name))
+		// The columns while they fit; else the name and type unpadded, and
+		// the protection whole on its own line rather than wrapped apart.
+		line := strings.TrimRight(prefix+padded+"  "+typ+"  "+p, " ")
+		if utf8.RuneCountInString(line) > textout.Width {
+			line = strings.TrimRight(prefix+name+"  "+typ+"  "+p, " ")
+		}
+		if utf8.RuneCountInString(line) > textout.Width && p != "" {
+			lines = append(lines, textout.WrapLine(prefix+name+"  "+typ, textout.Width, false)...)
+			line = indent + p
 		}
 		lines = append(lines, textout.WrapLine(line, textout.Width, false)...)
 		if in := inputList(r.Inputs); len(in) > 0 {
