@@ -23,7 +23,7 @@
 // same bytes):
 //
 //	{
-//	  "maxTenants": 50,
+//	  "maxTenants": 20,
 //	  "shards": [
 //	    {
 //	      "name": "prod-eu-central-1-1",
@@ -58,14 +58,15 @@ import (
 )
 
 // DefaultMaxTenants is the most tenants a shard holds unless the lock says
-// otherwise (`fleet assign --max-tenants`). docs/performance.md, "Shard
-// size", derives it from the engine measurements: a fresh `up` of a stack
-// of n tenants costs about a·n + b·n² (a ≈ 0.2 s, b ≈ 0.009 s: checkpoints
-// are saved whole, about twice per resource), so a fleet costs about
-// a + b·K a tenant in shards of K; 50 keeps that within about three times a
-// while a region of up to 50 tenants stays one stack with one set of
-// shared resources. One region's 59 tenants took 38 s fresh.
-const DefaultMaxTenants = 50
+// otherwise (`fleet assign --max-tenants`); a lock keeps the value it was
+// written with. docs/performance.md, "Shard size", chose it with the engine
+// benchmark (TestEngineFleet): a stack's fresh `up` grows with the square
+// of its tenants (checkpoints are saved whole, about twice per resource),
+// while each stack adds a fixed cost to every run. For 1,000 tenants over
+// 17 regions, shards of 20 took half the CPU of shards of 50 fresh
+// (928 s against 1,853 s) and about the same for a no-op run of the whole
+// fleet (139 s against 147 s), and a one-tenant change 2.8 s.
+const DefaultMaxTenants = 20
 
 // maxLockBytes bounds what Read reads: a lock of 10,000 tenants, the most a
 // fleet file may list, is far smaller.
