@@ -64,7 +64,7 @@ var fleetCommands = []struct {
 `},
 	{[]string{"assign"}, `  assign --env NAME [--max-tenants K]
       assign the fleet's tenants to shards of at most K tenants (default
-      the lock's, else 50) and write Pulumi.<env>.shards.json; a tenant
+      the lock's, else ` + strconv.Itoa(shard.DefaultMaxTenants) + `) and write Pulumi.<env>.shards.json; a tenant
       already assigned stays in its shard unless its region or account
       changed
 `},
