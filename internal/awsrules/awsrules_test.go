@@ -109,10 +109,19 @@ func TestCheckNamesTheRuleAndSource(t *testing.T) {
 		{"aws:ec2/vpc:Vpc", map[string]any{"enableDnsHostnames": true, "enableDnsSupport": false}},
 		{"aws:iam/role:Role", map[string]any{"description": strings.Repeat("d", 1001)}},
 		{"aws:rds/cluster:Cluster", map[string]any{"dbSubnetGroupName": "Default Group!"}},
+		{"aws:amplify/domainAssociation:DomainAssociation", map[string]any{"domainName": "-shop.example.com"}},
+		{"aws:amplify/domainAssociation:DomainAssociation", map[string]any{"domainName": "localhost"}},
+		{"aws:amplify/domainAssociation:DomainAssociation", map[string]any{"domainName": "shop.example.com", "subDomains": []any{map[string]any{"branchName": "", "prefix": "www"}}}},
+		{"aws:amplify/domainAssociation:DomainAssociation", map[string]any{"certificateSettings": map[string]any{"type": "ACM"}}},
 	} {
 		if errs := Check(c.typ, c.in); len(errs) != 1 {
 			t.Errorf("%s %v: %v, want one refusal", c.typ, c.in, errs)
 		}
+	}
+	domain := map[string]any{"domainName": "shop.acme-corp.example.com", "certificateSettings": map[string]any{"type": "AMPLIFY_MANAGED"},
+		"subDomains": []any{map[string]any{"branchName": "main", "prefix": ""}, map[string]any{"branchName": "main", "prefix": "www"}}}
+	if errs := Check("aws:amplify/domainAssociation:DomainAssociation", domain); len(errs) != 0 {
+		t.Errorf("a domain association as tenancy makes it: %v", errs)
 	}
 	if errs := Check("aws:rds/cluster:Cluster", map[string]any{"skipFinalSnapshot": false, "engineVersion": "16"}); len(errs) != 1 {
 		t.Errorf("final snapshot without a name: %v", errs)

@@ -81,7 +81,10 @@ var (
 	arnShape                 = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$`)
 	securityGroupDescription = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
 	availabilityZone         = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
-	cidrPrefixRange          = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/(1[6-9]|2[0-8])$`)
+	// The API's pattern, without its look-aheads (no label starts with a
+	// hyphen); subDomains checks its length cap of 255.
+	amplifyDomainName = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$`)
+	cidrPrefixRange   = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){3}/(1[6-9]|2[0-8])$`)
 )
 
 // Rules are the create-time rules tenancy's inputs must meet.
@@ -105,6 +108,15 @@ var Rules = []Rule{
 		check: pair("enableBasicAuth", true, "basicAuthCredentials", nil)},
 	{Type: "aws:amplify/branch:Branch", Source: "Amplify User Guide, Environment variables",
 		check: amplifyVariables},
+	{Type: "aws:amplify/domainAssociation:DomainAssociation", Source: "Amplify API reference, CreateDomainAssociation.domainName: at most 255 characters, labels of 1-63 letters, digits or hyphens, no label starting or ending with a hyphen, at least two labels",
+		check: matches("domainName", amplifyDomainName)},
+	{Type: "aws:amplify/domainAssociation:DomainAssociation", Source: "Amplify API reference, SubDomainSetting: branchName 1-255 characters, prefix at most 255",
+		check: subDomains},
+	{Type: "aws:amplify/domainAssociation:DomainAssociation", Source: "Amplify API reference, CertificateSettings.type: AMPLIFY_MANAGED | CUSTOM",
+		check: func(in map[string]any) error {
+			settings, _ := in["certificateSettings"].(map[string]any)
+			return oneOf("type", "AMPLIFY_MANAGED", "CUSTOM")(settings)
+		}},
 	{Type: "aws:rds/cluster:Cluster", Source: "RDS API reference, CreateDBCluster.Engine",
 		check: oneOf("engine", "aurora-postgresql", "aurora-mysql")},
 	{Type: "aws:rds/cluster:Cluster", Source: "RDS API reference, CreateDBCluster.MasterUsername: 1-16 letters, digits or _, a letter first",
@@ -281,6 +293,26 @@ func arns(keys ...string) func(map[string]any) error {
 		}
 		return nil
 	}
+}
+
+// subDomains checks a domain association's subDomains: each a branch name
+// of 1 to 255 characters and a prefix of at most 255, and the domain name
+// at most 255 characters.
+func subDomains(in map[string]any) error {
+	if d, ok := in["domainName"].(string); ok && len(d) > 255 {
+		return fmt.Errorf("domainName: %d characters; at most 255", len(d))
+	}
+	list, _ := in["subDomains"].([]any)
+	for i, v := range list {
+		s, _ := v.(map[string]any)
+		if b, ok := s["branchName"].(string); ok && (b == "" || len(b) > 255) {
+			return fmt.Errorf("subDomains[%d].branchName: %d characters; 1 to 255", i, len(b))
+		}
+		if p, ok := s["prefix"].(string); ok && len(p) > 255 {
+			return fmt.Errorf("subDomains[%d].prefix: %d characters; at most 255", i, len(p))
+		}
+	}
+	return nil
 }
 
 // policyDocument checks an IAM policy document: JSON with a Version and
