@@ -147,6 +147,8 @@ type fleetFlags struct {
 	changed bool
 	base    string
 	pulumi  string
+	// parallel is --parallel, 0 for a command without it.
+	parallel int
 }
 
 func newFleetFlagSet(name string, ff *fleetFlags) *flag.FlagSet {
@@ -164,6 +166,12 @@ func (ff *fleetFlags) selection(fs *flag.FlagSet) {
 
 func (ff *fleetFlags) cli(fs *flag.FlagSet) {
 	fs.StringVar(&ff.pulumi, "pulumi", "", "path of the Pulumi CLI")
+}
+
+// concurrency adds --parallel, described as usage; parseFleetFlags
+// refuses a value below 1.
+func (ff *fleetFlags) concurrency(fs *flag.FlagSet, usage string) {
+	fs.IntVar(&ff.parallel, "parallel", defaultParallel, usage)
 }
 
 // parseFleetFlags parses args; done is true when the command should stop
@@ -192,6 +200,8 @@ func parseFleetFlags(fs *flag.FlagSet, ff *fleetFlags, args []string, env Env) (
 		err = errors.New("--changed needs --base REF, the git ref to compare with")
 	case !ff.changed && ff.base != "":
 		err = errors.New("--base is only for --changed")
+	case fs.Lookup("parallel") != nil && ff.parallel < 1:
+		err = fmt.Errorf("--parallel %d: must be at least 1", ff.parallel)
 	}
 	if err != nil {
 		return fail(env, err), true
@@ -285,15 +295,12 @@ func fleetRun(op fleetrun.Op, args []string, env Env) int {
 	fs := newFleetFlagSet(string(op), &ff)
 	ff.selection(fs)
 	ff.cli(fs)
-	parallel := fs.Int("parallel", defaultParallel, "how many shards run at once")
+	ff.concurrency(fs, "how many shards run at once")
 	fs.Var(&only, "shard", "run only this shard (repeatable, or comma-separated)")
 	diff := fs.Bool("diff", false, "show each resource's changed properties")
 	plainOut := fs.Bool("plain", false, "plain prefixed lines even on a terminal")
 	if code, done := parseFleetFlags(fs, &ff, args, env); done {
 		return code
-	}
-	if *parallel < 1 {
-		return fail(env, fmt.Errorf("--parallel %d: must be at least 1", *parallel))
 	}
 	dir, err := projectDir(env)
 	if err != nil {
@@ -320,7 +327,7 @@ func fleetRun(op fleetrun.Op, args []string, env Env) int {
 	defer stop()
 	live, width := terminal(env.Stdout)
 	start := time.Now()
-	results := fleetrun.Run(ctx, fleetrun.Options{Op: op, Stacks: stacks, Parallel: *parallel, Runner: runner,
+	results := fleetrun.Run(ctx, fleetrun.Options{Op: op, Stacks: stacks, Parallel: ff.parallel, Runner: runner,
 		Out: env.Stdout, Live: live && !*plainOut, Width: width})
 	fmt.Fprintln(env.Stdout)
 	fleetrun.WriteSummary(env.Stdout, op, results, time.Since(start))
@@ -477,12 +484,9 @@ func fleetMigrate(args []string, env Env) int {
 	fs := newFleetFlagSet("migrate", &ff)
 	ff.cli(fs)
 	backup := fs.String("backup", "", "the file the single stack's deployment is saved to first (default <env>.before-migrate-<UTC time>.json)")
-	parallel := fs.Int("parallel", defaultParallel, "how many shards are imported or previewed at once")
+	ff.concurrency(fs, "how many shards are imported or previewed at once")
 	if code, done := parseFleetFlags(fs, &ff, args, env); done {
 		return code
-	}
-	if *parallel < 1 {
-		return fail(env, fmt.Errorf("--parallel %d: must be at least 1", *parallel))
 	}
 	dir, err := projectDir(env)
 	if err != nil {
@@ -511,7 +515,7 @@ func fleetMigrate(args []string, env Env) int {
 		Program:   deploy.ProgramIn(dir),
 		Backup:    *backup,
 		Log:       env.Stdout,
-		Parallel:  *parallel,
+		Parallel:  ff.parallel,
 	})
 	if res != nil && len(res.Shards) > 0 {
 		writeMigration(env.Stdout, res)
