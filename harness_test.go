@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -61,12 +62,20 @@ func stackFileConfig(t testing.TB, path string) (map[string]string, []string) {
 // output of the stack's last deployment, nil for a new stack.
 func run(t testing.TB, stack string, config map[string]string, secretKeys []string, previous map[string]any) (*mockcloud.Cloud, map[string]any, error) {
 	t.Helper()
+	return runIn(t, "", stack, config, secretKeys, previous)
+}
+
+// runIn runs the real program's body, reading a shard's files from dir,
+// under mocks (dir "" is the program run outside a shard: run). refs are
+// the outputs of the stacks it reads by StackReference.
+func runIn(t testing.TB, dir, stack string, config map[string]string, secretKeys []string, previous map[string]any, refs ...map[string]map[string]any) (*mockcloud.Cloud, map[string]any, error) {
+	t.Helper()
 	var (
 		mu      sync.Mutex
 		tenants map[string]any
 	)
 	cloud, err := mockcloud.Run(func(ctx *pulumi.Context) error {
-		out, err := deploy.Fleet(ctx)
+		out, err := deploy.FleetIn(ctx, dir)
 		if err != nil {
 			return err
 		}
@@ -80,11 +89,19 @@ func run(t testing.TB, stack string, config map[string]string, secretKeys []stri
 		return nil
 	}, mockcloud.Options{
 		Project: "tenancy", Stack: stack, Config: config, SecretKeys: secretKeys, Password: sentinelPassword,
-		StackOutputs: map[string]any{"tenants": previous},
+		StackOutputs: map[string]any{"tenants": previous}, References: mergeRefs(refs),
 	})
 	mu.Lock()
 	defer mu.Unlock()
 	return cloud, tenants, err
+}
+
+func mergeRefs(refs []map[string]map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, r := range refs {
+		maps.Copy(out, r)
+	}
+	return out
 }
 
 // runStack runs a committed stack file and fails the test on error.

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
@@ -17,46 +16,7 @@ import (
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// runIn runs the real program's body, reading a shard's files from dir,
-// under mocks, as run does.
-func runIn(t testing.TB, dir, stack string, config map[string]string, secretKeys []string, previous map[string]any, refs ...map[string]map[string]any) (*mockcloud.Cloud, map[string]any, error) {
-	t.Helper()
-	var (
-		mu      sync.Mutex
-		tenants map[string]any
-	)
-	cloud, err := mockcloud.Run(func(ctx *pulumi.Context) error {
-		out, err := deploy.FleetIn(ctx, dir)
-		if err != nil {
-			return err
-		}
-		out.ToMapOutput().ApplyT(func(v map[string]any) error {
-			mu.Lock()
-			defer mu.Unlock()
-			tenants = v
-			return nil
-		})
-		ctx.Export("tenants", out)
-		return nil
-	}, mockcloud.Options{
-		Project: "tenancy", Stack: stack, Config: config, SecretKeys: secretKeys, Password: sentinelPassword,
-		StackOutputs: map[string]any{"tenants": previous}, References: mergeRefs(refs),
-	})
-	mu.Lock()
-	defer mu.Unlock()
-	return cloud, tenants, err
-}
-
-func mergeRefs(refs []map[string]map[string]any) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for _, r := range refs {
-		maps.Copy(out, r)
-	}
-	return out
-}
 
 // sharedHandedOver is the "shared" output a home shard's run hands its
 // place's other shards, read back from what the mocks recorded of its
@@ -123,15 +83,7 @@ func shardedCopy(t testing.TB, fleetFile, env string, max int) (string, *shard.L
 	if err := os.WriteFile(filepath.Join(dir, shard.StackFileName(env)), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := stackconfig.ReadFile(filepath.Join(dir, shard.StackFileName(env)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fleet, err := stackconfig.Parse(f.Source())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lock, err := shard.Assign(nil, env, fleet, max)
+	lock, err := shard.Assign(nil, env, parsedFleetIn(t, dir, env), max)
 	if err != nil {
 		t.Fatal(err)
 	}
