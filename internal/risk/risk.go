@@ -311,8 +311,7 @@ func renameRisks(from string, t stackconfig.Tenant) []Risk {
 	case d.Engine == tenant.EngineAuroraPostgreSQL:
 		named = "its database role " + provisioner.RoleName(from) + " (and, at database or schema level, its database or schema)"
 	case d.Isolation.Pooled():
-		// tenant/pooled_table.go's prefix: the id, then "#".
-		named = "its items in the shared table, under the key prefix " + from + "#"
+		named = "its items in the shared table, under the key prefix " + tenant.KeyPrefix(from)
 	default:
 		return nil
 	}
