@@ -286,13 +286,14 @@ func tenantRisks(b Tenant, t stackconfig.Tenant) []Risk {
 		add(Risk{Field: "database.instances", Format: "%d -> %d: deletes Aurora cluster instance %s",
 			Args: []any{from, to, strings.Join(names, ", ")}})
 	}
-	if to := a.Database.BackupRetentionDays; bothAurora && b.BackupRetentionDays > 0 && to != nil && *to < b.BackupRetentionDays && !a.Database.Isolation.Pooled() {
+	// FromArgs knows a retention only for a tenant's own Aurora cluster.
+	if to := FromArgs(a).BackupRetentionDays; to > 0 && to < b.BackupRetentionDays {
 		// Aurora User Guide, "Retaining automated backups": automated
 		// backups expire with the cluster's retention period.
 		add(Risk{Field: "database.backupRetentionDays",
 			Format: "%d -> %d days: Aurora keeps automated backups only for the retention period, so point-in-time recovery " +
 				"no longer reaches back %d days (a production stack keeps 7 by default; tenancy:production: false keeps 1)",
-			Args: []any{b.BackupRetentionDays, *to, b.BackupRetentionDays}})
+			Args: []any{b.BackupRetentionDays, to, b.BackupRetentionDays}})
 	}
 	return out
 }
