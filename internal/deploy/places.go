@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/amplify-tenancy/tenancy/internal/guard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/tenant"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -170,10 +171,7 @@ func (p *place) handOver() pulumi.Map {
 // before its first deployment there is nothing to read, and the error says
 // so.
 func (p *place) readShared(ctx *pulumi.Context, home string) error {
-	name := ctx.Project() + "/" + home
-	if org := ctx.Organization(); org != "" {
-		name = org + "/" + name
-	}
+	name := guard.StackRefName(ctx, home)
 	ref, err := pulumi.NewStackReference(ctx, name, nil)
 	if err != nil {
 		return fmt.Errorf("region %s: reading the shared resources of %s: %w", p.region, home, err)

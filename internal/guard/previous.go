@@ -12,14 +12,23 @@ import (
 // OutputName is the stack output the program exports and Previous reads.
 const OutputName = "tenants"
 
+// StackRefName is the name a StackReference gives stack, a stack of this
+// program's project: <project>/<stack>, with the organization first when
+// the backend has one. It is also the reference's resource name, so it
+// must not change.
+func StackRefName(ctx *pulumi.Context, stack string) string {
+	name := ctx.Project() + "/" + stack
+	if org := ctx.Organization(); org != "" {
+		name = org + "/" + name
+	}
+	return name
+}
+
 // ReadPrevious reads the tenants output of this stack's last deployment
 // through a StackReference to the stack itself. A stack never deployed has
 // none, and a tenant's first deployment is never a move.
 func ReadPrevious(ctx *pulumi.Context) (map[string]Previous, error) {
-	name := ctx.Project() + "/" + ctx.Stack()
-	if org := ctx.Organization(); org != "" {
-		name = org + "/" + name
-	}
+	name := StackRefName(ctx, ctx.Stack())
 	ref, err := pulumi.NewStackReference(ctx, name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("reading the last deployment of %s: %w", name, err)
