@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -48,7 +49,7 @@ const eventsGrace = 5 * time.Second
 func (e *Engine) Run(ctx context.Context, op Op, stack string, out io.Writer, status func(string)) (Changes, error) {
 	// Without its stack file, `pulumi stack init` would make one that
 	// names no fleet and no shard.
-	if _, err := os.Stat(filepath.Join(e.Dir, "Pulumi."+stack+".yaml")); err != nil {
+	if _, err := os.Stat(filepath.Join(e.Dir, shard.StackFileName(stack))); err != nil {
 		return Changes{}, fmt.Errorf("stack %s: its stack file: %w (a shard's is written by: go run . fleet init)", stack, err)
 	}
 	status("selecting the stack")

@@ -4,9 +4,9 @@ import (
 	"context"
 	"io"
 	"slices"
-	"strings"
 	"sync"
 
+	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
@@ -77,16 +77,6 @@ type stackList struct {
 // has reports whether the backend has the stack, listing the stacks with
 // ws the first time.
 func (l *stackList) has(ctx context.Context, ws auto.Workspace, stack string) (bool, error) {
-	l.once.Do(func() {
-		var list []auto.StackSummary
-		if list, l.err = ws.ListStacks(ctx); l.err != nil {
-			return
-		}
-		l.names = map[string]bool{}
-		for _, s := range list {
-			// A backend with organizations lists org/project/stack.
-			l.names[s.Name[strings.LastIndex(s.Name, "/")+1:]] = true
-		}
-	})
+	l.once.Do(func() { l.names, l.err = shard.StackNames(ctx, ws) })
 	return l.names[stack], l.err
 }

@@ -207,13 +207,9 @@ func (m *migration) checkLock() error {
 
 func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 	// Every shard's stack exists; note what each holds.
-	summaries, err := m.ws.ListStacks(ctx)
+	exists, err := shard.StackNames(ctx, m.ws)
 	if err != nil {
 		return nil, fmt.Errorf("listing stacks: %w", err)
-	}
-	exists := map[string]bool{}
-	for _, s := range summaries {
-		exists[s.Name[strings.LastIndexByte(s.Name, '/')+1:]] = true
 	}
 	if !exists[m.env] {
 		return nil, fmt.Errorf("stack %s does not exist in this backend: there is nothing to migrate (check PULUMI_BACKEND_URL or pulumi login)", m.env)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -49,14 +48,9 @@ func InitStacks(ctx context.Context, dir string, l *Lock, opts ...auto.LocalWork
 	if err != nil {
 		return nil, fmt.Errorf("fleet init: workspace in %s: %w", dir, err)
 	}
-	summaries, err := ws.ListStacks(ctx)
+	exists, err := StackNames(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("fleet init: listing stacks: %w", err)
-	}
-	exists := map[string]bool{}
-	for _, s := range summaries {
-		// A self-managed backend may name a stack organization/project/name.
-		exists[s.Name[strings.LastIndexByte(s.Name, '/')+1:]] = true
 	}
 	hasFile := func(stack string) (bool, error) {
 		_, err := os.Stat(filepath.Join(dir, StackFileName(stack)))
