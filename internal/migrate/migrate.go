@@ -34,6 +34,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -190,11 +191,10 @@ func (m *migration) logf(format string, v ...any) {
 // checkLock refuses a lock that does not fit the fleet file, as the
 // program would in every shard.
 func (m *migration) checkLock() error {
-	f, err := stackconfig.ReadFile(m.dir + string(os.PathSeparator) + shard.StackFileName(m.env))
+	f, err := stackconfig.ReadFile(filepath.Join(m.dir, shard.StackFileName(m.env)))
 	if err != nil {
 		return fmt.Errorf("the fleet file: %w", err)
 	}
-	f.Stack = m.env
 	fleet, err := stackconfig.Parse(f.Source())
 	if err != nil {
 		return fmt.Errorf("the fleet file %s: %w", shard.StackFileName(m.env), err)

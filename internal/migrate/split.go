@@ -71,18 +71,6 @@ type ShardPlan struct {
 	resources []map[string]any
 }
 
-// IDs returns the physical ID of every custom resource the shard
-// receives, providers included, by its URN in the shard.
-func (s *ShardPlan) IDs() map[string]string {
-	out := map[string]string{}
-	for _, r := range s.resources {
-		if id, _ := r["id"].(string); id != "" {
-			out[str(r, "urn")] = id
-		}
-	}
-	return out
-}
-
 // deployment is the shard's deployment with its own secrets provider
 // (secrets, the secrets_providers of its empty stack), secrets in plain
 // text, for `pulumi stack import`, which encrypts them with it.
