@@ -27,6 +27,7 @@ package migrate
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -42,6 +43,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
@@ -333,7 +335,7 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 			home = ", home shard"
 		}
 		m.logf("%s: imported %d resources (%s%s), %s copied, %s on other shards dropped",
-			sp.Name, len(sp.resources), count(len(sp.Tenants), "tenant"), home, count(len(sp.Providers), "provider"), count(len(sp.Dropped), "dependency"))
+			sp.Name, len(sp.resources), textout.Count(len(sp.Tenants), "tenant"), home, textout.Count(len(sp.Providers), "provider"), textout.Count(len(sp.Dropped), "dependency"))
 		return nil
 	}); err != nil {
 		return res, undo(err)
@@ -360,7 +362,7 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 			if err != nil {
 				return fmt.Errorf("preview of %s: %w", r.Name, err)
 			}
-			m.logf("%s: preview: %s", r.Name, summary(counts))
+			m.logf("%s: preview: %s", r.Name, cmp.Or(opSummary(counts), "no resources"))
 			if bad := forbidden(changes); len(bad) > 0 {
 				more := ""
 				if len(bad) > 5 {
@@ -376,7 +378,7 @@ func (m *migration) run(ctx context.Context, backup string) (*Result, error) {
 			if err != nil {
 				return fmt.Errorf("up of home shard %s: %w", r.Name, err)
 			}
-			m.logf("%s: up (writes the outputs the other shards of its place read): %s", r.Name, upSummary(up))
+			m.logf("%s: up (writes the outputs the other shards of its place read): %s", r.Name, opSummary(up))
 			for op, n := range up {
 				if n > 0 && op != string(apitype.OpSame) && op != string(apitype.OpUpdate) && op != string(apitype.OpRead) {
 					return &madeChanges{fmt.Errorf("up of home shard %s: %d resources %s after a preview that showed none", r.Name, n, op)}
@@ -449,29 +451,9 @@ func forbidden(changes []string) []string {
 	return out
 }
 
-// count is "1 tenant", "2 tenants", "3 dependencies".
-func count(n int, noun string) string {
-	switch {
-	case n == 1:
-		return "1 " + noun
-	case strings.HasSuffix(noun, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func summary(counts map[apitype.OpType]int) string {
-	var parts []string
-	for _, op := range slices.Sorted(maps.Keys(counts)) {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[op], op))
-	}
-	if len(parts) == 0 {
-		return "no resources"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func upSummary(counts map[string]int) string {
+// opSummary is "3 same, 1 update": each operation's count, by operation;
+// "" for none.
+func opSummary[Op ~string](counts map[Op]int) string {
 	var parts []string
 	for _, op := range slices.Sorted(maps.Keys(counts)) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[op], op))

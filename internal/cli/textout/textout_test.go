@@ -9,12 +9,15 @@ import (
 
 func TestCount(t *testing.T) {
 	cases := []struct {
-		n    int
-		want string
-	}{{0, "0 problems"}, {1, "1 problem"}, {2, "2 problems"}}
+		n          int
+		noun, want string
+	}{
+		{0, "problem", "0 problems"}, {1, "problem", "1 problem"}, {2, "problem", "2 problems"},
+		{3, "dependency", "3 dependencies"}, {1, "dependency", "1 dependency"}, {2, "day", "2 days"},
+	}
 	for _, c := range cases {
-		if got := Count(c.n, "problem"); got != c.want {
-			t.Errorf("Count(%d) = %q, want %q", c.n, got, c.want)
+		if got := Count(c.n, c.noun); got != c.want {
+			t.Errorf("Count(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
 		}
 	}
 }
