@@ -52,22 +52,17 @@ func InitStacks(ctx context.Context, dir string, l *Lock, opts ...auto.LocalWork
 	if err != nil {
 		return nil, fmt.Errorf("fleet init: listing stacks: %w", err)
 	}
-	hasFile := func(stack string) (bool, error) {
-		_, err := os.Stat(filepath.Join(dir, StackFileName(stack)))
-		if errors.Is(err, os.ErrNotExist) {
-			return false, nil
-		}
-		return err == nil, err
-	}
-
+	// Which shards have their stack file, looked at once.
+	hasFile := map[string]bool{}
 	var todo []Shard
 	for _, s := range l.Shards {
-		file, err := hasFile(s.Name)
-		if err != nil {
+		_, err := os.Stat(filepath.Join(dir, StackFileName(s.Name)))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
+		hasFile[s.Name] = err == nil
 		switch {
-		case exists[s.Name] && !file:
+		case exists[s.Name] && !hasFile[s.Name]:
 			return nil, fmt.Errorf("fleet init: stack %s exists but %s does not: restore the file from git (its encryption salt decrypts the stack's secrets)", s.Name, StackFileName(s.Name))
 		case !exists[s.Name]:
 			todo = append(todo, s)
@@ -80,11 +75,7 @@ func InitStacks(ctx context.Context, dir string, l *Lock, opts ...auto.LocalWork
 	var secrets auto.ConfigMap
 	var created []string
 	for _, s := range todo {
-		file, err := hasFile(s.Name)
-		if err != nil {
-			return created, err
-		}
-		if file {
+		if hasFile[s.Name] {
 			if err := ws.CreateStack(ctx, s.Name); err != nil {
 				return created, fmt.Errorf("fleet init: stack %s: %w", s.Name, err)
 			}
@@ -92,7 +83,7 @@ func InitStacks(ctx context.Context, dir string, l *Lock, opts ...auto.LocalWork
 			continue
 		}
 		if secrets == nil {
-			if secrets, err = sourceSecrets(ctx, ws, dir, l, exists, hasFile); err != nil {
+			if secrets, err = sourceSecrets(ctx, ws, l, exists, hasFile); err != nil {
 				return created, err
 			}
 		}
@@ -116,13 +107,13 @@ func InitStacks(ctx context.Context, dir string, l *Lock, opts ...auto.LocalWork
 
 // sourceSecrets reads the secrets a shard needs from the fleet stack, or
 // from a shard that has them, decrypted.
-func sourceSecrets(ctx context.Context, ws auto.Workspace, dir string, l *Lock, exists map[string]bool, hasFile func(string) (bool, error)) (auto.ConfigMap, error) {
+func sourceSecrets(ctx context.Context, ws auto.Workspace, l *Lock, exists, hasFile map[string]bool) (auto.ConfigMap, error) {
 	from := ""
 	if exists[l.Env] {
 		from = l.Env
 	} else {
 		for _, s := range l.Shards {
-			if file, err := hasFile(s.Name); err == nil && file && exists[s.Name] {
+			if hasFile[s.Name] && exists[s.Name] {
 				from = s.Name
 				break
 			}
