@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,4 +96,66 @@ func TestDocsNameDeclaredKeys(t *testing.T) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// shellLines are the lines of the sh code blocks of a manual, in order.
+func shellLines(text string) []string {
+	var out []string
+	in := false
+	for line := range strings.SplitSeq(text, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			in = true
+		case strings.HasPrefix(line, "```"):
+			in = false
+		case in:
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// loginFile matches `pulumi login file://<path>`, quoted or not.
+var loginFile = regexp.MustCompile(`pulumi login "?file://([^"\s]+)"?`)
+
+// TestDocsSetUpInAnOrderThatWorks walks each manual's shell steps as a new
+// user runs them: a file:// backend's folder is made before the login
+// (login does not create it), the passphrase or Pulumi Cloud token is set
+// before a stack is created, and secrets are set only after login and
+// stack init (config set needs the stack and its encryption salt).
+func TestDocsSetUpInAnOrderThatWorks(t *testing.T) {
+	for _, file := range docFiles(t) {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var made []string
+		credentials, login, stackInit := false, false, false
+		for _, line := range shellLines(string(text)) {
+			command, _, _ := strings.Cut(line, " #")
+			if strings.HasPrefix(strings.TrimSpace(command), "#") {
+				continue
+			}
+			if i := strings.Index(command, "mkdir -p "); i >= 0 {
+				made = append(made, strings.Trim(strings.Fields(command[i+len("mkdir -p "):])[0], `"`))
+			}
+			if m := loginFile.FindStringSubmatch(command); m != nil {
+				if !slices.Contains(made, m[1]) {
+					t.Errorf("%s: %q logs in to a folder no earlier step makes (mkdir -p)", file, strings.TrimSpace(line))
+				}
+			}
+			credentials = credentials || strings.Contains(command, "PULUMI_CONFIG_PASSPHRASE") || strings.Contains(command, "PULUMI_ACCESS_TOKEN")
+			login = login || strings.Contains(command, "pulumi login")
+			// A stack made in a comment's alternative counts too.
+			if strings.Contains(line, "pulumi stack init") {
+				if !credentials {
+					t.Errorf("%s: %q creates a stack before the passphrase or token is set", file, strings.TrimSpace(line))
+				}
+				stackInit = true
+			}
+			if strings.Contains(command, "pulumi config set --secret") && !(login && stackInit) {
+				t.Errorf("%s: %q sets a secret before pulumi login and pulumi stack init", file, strings.TrimSpace(line))
+			}
+		}
+	}
 }
