@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -101,6 +102,7 @@ func TestEngineRunnerOverShards(t *testing.T) {
 		if got := deployedTenants(ctx, t, dir, cmd, shardName); !slices.Equal(got, want) {
 			t.Errorf("shard %s deployed %v, want %v", shardName, got, want)
 		}
+		checkStackTraces(ctx, t, dir, cmd, shardName)
 	}
 
 	out = run(cli.ExitOK, "fleet", "preview", "--env", "prod", "--pulumi", pulumiCLI)
@@ -159,4 +161,50 @@ func deployedTenants(ctx context.Context, t *testing.T, dir string, cmd auto.Pul
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// checkStackTraces fails if a resource of stack has, in the stack trace
+// the engine keeps with it, a frame of the Automation API or gRPC: the
+// runner runs the program on its own goroutine so that the checkpoint
+// does not carry them (fleetrun.onOwnGoroutine). The Stack resource is
+// the exception: the SDK registers it before it runs the program.
+func checkStackTraces(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) {
+	t.Helper()
+	s, err := auto.SelectStackInlineSource(ctx, stack, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Resources []struct {
+			URN        string `json:"urn"`
+			StackTrace []struct {
+				SourcePosition string `json:"sourcePosition"`
+			} `json:"stackTrace"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(exported.Deployment, &d); err != nil {
+		t.Fatal(err)
+	}
+	traced := 0
+	for _, r := range d.Resources {
+		if strings.Contains(r.URN, "::pulumi:pulumi:Stack::") {
+			continue
+		}
+		if len(r.StackTrace) > 0 {
+			traced++
+		}
+		for _, f := range r.StackTrace {
+			if strings.Contains(f.SourcePosition, "google.golang.org/grpc") || strings.Contains(f.SourcePosition, "/go/auto/") {
+				t.Errorf("stack %s: %s has the frame %s in its stack trace", stack, r.URN, f.SourcePosition)
+				break
+			}
+		}
+	}
+	if traced == 0 {
+		t.Errorf("stack %s: no resource has a stack trace; the check above checked nothing", stack)
+	}
 }

@@ -94,7 +94,7 @@ func (e *Engine) Run(ctx context.Context, op Op, stack string, out io.Writer, st
 // stack returns the stack in a leanWorkspace, creating it in the backend
 // when it is missing.
 func (e *Engine) stack(ctx context.Context, name string) (auto.Stack, error) {
-	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(e.Dir), auto.Program(e.Program), auto.Pulumi(e.Command))
+	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(e.Dir), auto.Program(onOwnGoroutine(e.Program)), auto.Pulumi(e.Command))
 	if err != nil {
 		return auto.Stack{}, err
 	}
