@@ -59,13 +59,13 @@ import (
 
 // DefaultMaxTenants is the most tenants a shard holds unless the lock says
 // otherwise (`fleet assign --max-tenants`); a lock keeps the value it was
-// written with. docs/performance.md, "Shard size", chose it with the engine
+// written with. docs/performance.md, "Why 20", chose it with the engine
 // benchmark (TestEngineFleet): a stack's fresh `up` grows with the square
 // of its tenants (checkpoints are saved whole, about twice per resource),
 // while each stack adds a fixed cost to every run. For 1,000 tenants over
-// 17 regions, shards of 20 took half the CPU of shards of 50 fresh
-// (928 s against 1,853 s) and about the same for a no-op run of the whole
-// fleet (139 s against 147 s), and a one-tenant change 2.8 s.
+// 17 regions, shards of 20 took half the fresh CPU of shards of 50; shards
+// of 15 took 14% less fresh time than 20 but 31% more for a no-op run of
+// the whole fleet.
 const DefaultMaxTenants = 20
 
 // maxLockBytes bounds what Read reads: a lock of 10,000 tenants, the most a
