@@ -146,10 +146,7 @@ func summaryRow(t *testing.T, out, name string) []string {
 // deployedTenants returns the tenant ids of a stack's "tenants" output.
 func deployedTenants(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) []string {
 	t.Helper()
-	s, err := auto.SelectStackInlineSource(ctx, stack, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := selectStack(ctx, t, dir, cmd, stack)
 	outs, err := s.Outputs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -170,10 +167,7 @@ func deployedTenants(ctx context.Context, t *testing.T, dir string, cmd auto.Pul
 // the exception: the SDK registers it before it runs the program.
 func checkStackTraces(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) {
 	t.Helper()
-	s, err := auto.SelectStackInlineSource(ctx, stack, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := selectStack(ctx, t, dir, cmd, stack)
 	exported, err := s.Export(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -207,4 +201,14 @@ func checkStackTraces(ctx context.Context, t *testing.T, dir string, cmd auto.Pu
 	if traced == 0 {
 		t.Errorf("stack %s: no resource has a stack trace; the check above checked nothing", stack)
 	}
+}
+
+// selectStack is an existing stack of the project in dir.
+func selectStack(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) auto.Stack {
+	t.Helper()
+	s, err := auto.SelectStackInlineSource(ctx, stack, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
