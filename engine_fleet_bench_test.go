@@ -48,7 +48,7 @@ const (
 // benchParallel is the runner's --parallel unless TENANCY_FLEET_PARALLEL
 // says otherwise, and the runner's own default: at 1,000 tenants on this
 // 2-core machine, 6 was no faster than 4 and took 46% more memory
-// (docs/performance.md, "Why 20").
+// (docs/performance.md, "Why 15").
 const benchParallel = 4
 
 // benchEnv is the environment the benchmark deploys.

@@ -23,7 +23,7 @@
 // same bytes):
 //
 //	{
-//	  "maxTenants": 20,
+//	  "maxTenants": 15,
 //	  "shards": [
 //	    {
 //	      "name": "prod-eu-central-1-1",
@@ -59,14 +59,14 @@ import (
 
 // DefaultMaxTenants is the most tenants a shard holds unless the lock says
 // otherwise (`fleet assign --max-tenants`); a lock keeps the value it was
-// written with. docs/performance.md, "Why 20", chose it with the engine
+// written with. docs/performance.md, "Why 15", chose it with the engine
 // benchmark (TestEngineFleet): a stack's fresh `up` grows with the square
 // of its tenants (checkpoints are saved whole, about twice per resource),
 // while each stack adds a fixed cost to every run. For 1,000 tenants over
-// 17 regions, shards of 20 took half the fresh CPU of shards of 50; shards
-// of 15 took 14% less fresh time than 20 but 31% more for a no-op run of
-// the whole fleet.
-const DefaultMaxTenants = 20
+// 17 regions, shards of 15 deployed fresh in 432 s, within the 8 minutes
+// asked for, where shards of 20 took 501 s; a no-op run of the whole fleet
+// costs 31% more in return (107 s against 82 s).
+const DefaultMaxTenants = 15
 
 // maxLockBytes bounds what Read reads: a lock of 10,000 tenants, the most a
 // fleet file may list, is far smaller.
