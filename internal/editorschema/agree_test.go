@@ -126,6 +126,7 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		{name: "an unknown quota", file: snippet("  tenancy:quotas: {lambdas: 5}\n", "")},
 		{name: "a network without security groups", file: snippet("  tenancy:network: {eu-west-1: {subnetGroup: shared-db}}\n", "")},
 		{name: "a network with no security group", file: snippet("  tenancy:network: {eu-west-1: {subnetGroup: shared-db, securityGroupIds: []}}\n", "")},
+		{name: "17 security groups", file: snippet("  tenancy:network: {eu-west-1: {subnetGroup: shared-db, securityGroupIds: [sg-00000000, sg-00000001, sg-00000002, sg-00000003, sg-00000004, sg-00000005, sg-00000006, sg-00000007, sg-00000008, sg-00000009, sg-0000000a, sg-0000000b, sg-0000000c, sg-0000000d, sg-0000000e, sg-0000000f, sg-00000010]}}\n", "")},
 		{name: "a security group of no ID", file: snippet("  tenancy:network: {eu-west-1: {subnetGroup: shared-db, securityGroupIds: [default]}}\n", "")},
 		{name: "a network in no Amplify region", file: snippet("  tenancy:network: {mars-1: {subnetGroup: shared-db, securityGroupIds: [sg-0123abcd]}}\n", "")},
 		{name: "an unknown tier's defaults", file: snippet("  tenancy:tiers: {gold: {isolation: schema}}\n", "")},

@@ -35,7 +35,7 @@ func Generate(root string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{decls: decls, docs: docs, caps: stackconfig.ListCaps(), used: map[string]bool{}}
+	g := &generator{decls: decls, docs: docs, caps: stackconfig.ListCaps(), used: map[string]bool{}, usedCaps: map[string]bool{}}
 	schema, err := g.stackFile()
 	if err != nil {
 		return nil, err
@@ -43,6 +43,11 @@ func Generate(root string) ([]byte, error) {
 	for _, k := range slices.Sorted(maps.Keys(rules)) {
 		if !g.used[k] {
 			return nil, fmt.Errorf("rules.go: rule %q matches no field of the stack file", k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(g.caps)) {
+		if !g.usedCaps[k] {
+			return nil, fmt.Errorf("stackconfig.ListCaps: %q matches no list or map of the stack file", k)
 		}
 	}
 	// README's text keeps its <, > and &: the file is read by editors,
@@ -63,8 +68,17 @@ type generator struct {
 	caps  map[string]int
 	// used are the rules some field took, to refuse a stale one.
 	used map[string]bool
+	// usedCaps are the caps some list or map took, likewise.
+	usedCaps map[string]bool
 	// errs collects every problem, so one run names them all.
 	errs []string
+}
+
+// cap is the most entries the list or map at path may have, if capped.
+func (g *generator) cap(path string) (int, bool) {
+	c, ok := g.caps[path]
+	g.usedCaps[path] = g.usedCaps[path] || ok
+	return c, ok
 }
 
 func (g *generator) fail(format string, v ...any) { g.errs = append(g.errs, fmt.Sprintf(format, v...)) }
@@ -202,13 +216,13 @@ func (g *generator) typed(t reflect.Type, path string) node {
 			g.markUsed(path + ".*key")
 			n["propertyNames"] = scalar("string", kr)
 		}
-		if c, ok := g.caps[path]; ok {
+		if c, ok := g.cap(path); ok {
 			n["maxProperties"] = c
 		}
 		return n
 	case reflect.Slice:
 		n := node{"type": "array", "items": g.typed(t.Elem(), path)}
-		if c, ok := g.caps[path]; ok {
+		if c, ok := g.cap(path); ok {
 			n["maxItems"] = c
 		}
 		if slices.Contains(uniqueLists, path) {

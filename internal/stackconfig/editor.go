@@ -37,15 +37,16 @@ func ValueType(key string) reflect.Type {
 }
 
 // ListCaps returns the most entries each capped list or map may have
-// (limits.go), by its dotted path from the stack key: tenants,
-// tenants.formerIds, movedOut, regions, network, network.securityGroupIds.
+// (limits.go), by its dotted path from the stack key, with * for any key of
+// a map: tenants, tenants.formerIds, movedOut, regions, network,
+// network.*.securityGroupIds.
 func ListCaps() map[string]int {
 	return map[string]int{
-		KeyTenants:                       maxTenants,
-		KeyTenants + ".formerIds":        maxFormerIDs,
-		KeyMovedOut:                      maxMovedOut,
-		KeyRegions:                       maxRegions,
-		KeyNetwork:                       maxRegions,
-		KeyNetwork + ".securityGroupIds": maxSecurityGroups,
+		KeyTenants:                         maxTenants,
+		KeyTenants + ".formerIds":          maxFormerIDs,
+		KeyMovedOut:                        maxMovedOut,
+		KeyRegions:                         maxRegions,
+		KeyNetwork:                         maxRegions,
+		KeyNetwork + ".*.securityGroupIds": maxSecurityGroups,
 	}
 }
