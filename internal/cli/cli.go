@@ -13,9 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/gitref"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 

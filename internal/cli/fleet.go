@@ -15,13 +15,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/fleetrun"
 	"github.com/amplify-tenancy/tenancy/internal/migrate"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/mockcloud"
 	"github.com/amplify-tenancy/tenancy/internal/plan"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -5,10 +5,10 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 )
 
 // display shows the progress of a run. Every method may be called from
@@ -246,14 +248,10 @@ func describeChanges(op Op, c Changes) string {
 }
 
 func tenantCount(n int) string {
-	switch {
-	case n < 0:
+	if n < 0 {
 		return "tenants unknown"
-	case n == 1:
-		return "1 tenant"
-	default:
-		return fmt.Sprintf("%d tenants", n)
 	}
+	return textout.Count(n, "tenant")
 }
 
 // firstLine is the first non-empty line of s, printable.

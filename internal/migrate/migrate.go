@@ -43,10 +43,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
 	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/amplify-tenancy/tenancy/internal/cli/textout"
 	"github.com/amplify-tenancy/tenancy/internal/stackdiff"
+	"github.com/amplify-tenancy/tenancy/internal/textout"
 )
 
 // WriteTable writes the plan for a terminal of textout.Width columns: a
