@@ -15,15 +15,22 @@ func snippet(extra, tenants string) string {
 		extra + "  tenancy:tenants:\n" + tenants
 }
 
-// one is a stack whose only tenant is the flow-style object fields
-// (after id, name and region unless they set them).
+// one is a stack whose only tenant is the flow-style object fields.
 func one(fields string) string {
 	return snippet("", "    - {"+fields+"}\n")
 }
 
-// aurora is a tenant with an Aurora database of the given fields.
+// acme is a valid tenant's id, name and region.
+const acme = "id: acme, name: Acme, region: eu-west-1"
+
+// acmeWith is a stack whose only tenant is acme with fields besides.
+func acmeWith(fields string) string {
+	return one(acme + ", " + fields)
+}
+
+// aurora is acme with an Aurora database of the given fields.
 func aurora(fields string) string {
-	return one("id: acme, name: Acme, region: eu-west-1, database: {engine: aurora-postgresql, " + fields + "}")
+	return acmeWith("database: {engine: aurora-postgresql, " + fields + "}")
 }
 
 // TestSchemaAgreesWithParser holds the schema to the parser, row by row:
@@ -33,7 +40,6 @@ func aurora(fields string) string {
 // JSON Schema cannot say; stricter (the schema refuses what the parser
 // accepts) is a form the editor should flag though the parser lets it by.
 func TestSchemaAgreesWithParser(t *testing.T) {
-	const acme = "id: acme, name: Acme, region: eu-west-1"
 	tests := []struct {
 		name           string
 		file           string
@@ -57,8 +63,8 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		{name: "aurora at its other limits", file: aurora("minCapacity: 0.5, maxCapacity: 1, instances: 1, backupRetentionDays: 1"), parser: true, schema: true},
 		{name: "a whole number written 2.0", file: aurora("instances: 2.0"), parser: true, schema: true},
 		{name: "a provisioned class", file: aurora("instanceClass: db.r6g.large"), parser: true, schema: true},
-		{name: "pooled tenants", file: one(acme + ", database: {isolation: schema}"), parser: true, schema: true},
-		{name: "backup kept ten years", file: one(acme + ", backup: {schedule: 'cron(0 3 * * ? *)', retentionDays: 3650}"), parser: true, schema: true},
+		{name: "pooled tenants", file: acmeWith("database: {isolation: schema}"), parser: true, schema: true},
+		{name: "backup kept ten years", file: acmeWith("backup: {schedule: 'cron(0 3 * * ? *)', retentionDays: 3650}"), parser: true, schema: true},
 		{name: "stack-wide keys", file: snippet("  tenancy:regions: [eu-west-1, us-east-1]\n  tenancy:movedOut: [globex]\n  tenancy:quotas: {amplifyApps: 100, repositoryWebhooks: 0}\n"+
 			"  tenancy:network: {eu-west-1: {subnetGroup: shared-db, securityGroupIds: [sg-0123abcd]}}\n"+
 			"  tenancy:tiers: {starter: {isolation: schema}, enterprise: {account: {roleArn: 'arn:aws:iam::210987654321:role/deployer'}}}\n"+
@@ -77,7 +83,7 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		{name: "tenants: null", file: snippet("", "    \n")},
 		{name: "tenants not a list", file: strings.Replace(snippet("", ""), "  tenancy:tenants:\n    - {id: acme, name: Acme, region: eu-west-1}\n", "  tenancy:tenants: 5\n", 1)},
 		{name: "a tenant not an object", file: snippet("", "    - acme\n")},
-		{name: "a misspelt tenant field", file: one(acme + ", regoin: eu-west-1")},
+		{name: "a misspelt tenant field", file: acmeWith("regoin: eu-west-1")},
 		{name: "no id", file: one("name: Acme, region: eu-west-1")},
 		{name: "no name", file: one("id: acme, region: eu-west-1")},
 		{name: "no region", file: one("id: acme, name: Acme")},
@@ -90,18 +96,18 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		{name: "a name of two lines", file: one("id: acme, name: \"Acme\\nCorp\", region: eu-west-1")},
 		{name: "a name too long", file: one("id: acme, name: " + strings.Repeat("a", 256) + ", region: eu-west-1")},
 		{name: "a region without Amplify", file: one("id: acme, name: Acme, region: mars-1")},
-		{name: "an unknown tier", file: one(acme + ", tier: gold")},
-		{name: "an unknown status", file: one(acme + ", status: paused")},
-		{name: "a platform in lower case", file: one(acme + ", platform: web")},
-		{name: "a branch with a space", file: one(acme + ", branch: 'my branch'")},
-		{name: "a domain in upper case", file: one(acme + ", domain: Shop.Acme.com")},
-		{name: "an environment name with a dash", file: one(acme + ", environment: {FEATURE-FLAGS: x}")},
-		{name: "a secret environment value", file: one(acme + ", environment: {FLAGS: {secure: v1:abc}}")},
-		{name: "a former id twice", file: one(acme + ", formerIds: [acme-old, acme-old]")},
-		{name: "a former id not an id", file: one(acme + ", formerIds: [Old]")},
-		{name: "confirmBackupRemoval as text", file: one(acme + ", confirmBackupRemoval: 'yes'")},
-		{name: "an unknown engine", file: one(acme + ", database: {engine: mysql}")},
-		{name: "an unknown isolation", file: one(acme + ", database: {isolation: tenant}")},
+		{name: "an unknown tier", file: acmeWith("tier: gold")},
+		{name: "an unknown status", file: acmeWith("status: paused")},
+		{name: "a platform in lower case", file: acmeWith("platform: web")},
+		{name: "a branch with a space", file: acmeWith("branch: 'my branch'")},
+		{name: "a domain in upper case", file: acmeWith("domain: Shop.Acme.com")},
+		{name: "an environment name with a dash", file: acmeWith("environment: {FEATURE-FLAGS: x}")},
+		{name: "a secret environment value", file: acmeWith("environment: {FLAGS: {secure: v1:abc}}")},
+		{name: "a former id twice", file: acmeWith("formerIds: [acme-old, acme-old]")},
+		{name: "a former id not an id", file: acmeWith("formerIds: [Old]")},
+		{name: "confirmBackupRemoval as text", file: acmeWith("confirmBackupRemoval: 'yes'")},
+		{name: "an unknown engine", file: acmeWith("database: {engine: mysql}")},
+		{name: "an unknown isolation", file: acmeWith("database: {isolation: tenant}")},
 		{name: "a misspelt database field", file: aurora("maxCapcity: 4")},
 		{name: "a quarter ACU", file: aurora("minCapacity: 0.25")},
 		{name: "a negative ACU", file: aurora("minCapacity: -1")},
@@ -113,12 +119,12 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		{name: "36 days of backups", file: aurora("backupRetentionDays: 36")},
 		{name: "a minor engine version", file: aurora("engineVersion: '16.1'")},
 		{name: "an instance class without db.", file: aurora("instanceClass: r6g.large")},
-		{name: "a backup without schedule", file: one(acme + ", backup: {retentionDays: 7}")},
-		{name: "a backup kept no day", file: one(acme + ", backup: {schedule: 'cron(0 3 * * ? *)', retentionDays: 0}")},
-		{name: "a backup kept too long", file: one(acme + ", backup: {schedule: 'cron(0 3 * * ? *)', retentionDays: 3651}")},
-		{name: "an account without a role", file: one(acme + ", account: {externalId: ext-1}")},
-		{name: "an account of no role ARN", file: one(acme + ", account: {roleArn: deployer}")},
-		{name: "an external ID too short", file: one(acme + ", account: {roleArn: 'arn:aws:iam::210987654321:role/deployer', externalId: x}")},
+		{name: "a backup without schedule", file: acmeWith("backup: {retentionDays: 7}")},
+		{name: "a backup kept no day", file: acmeWith("backup: {schedule: 'cron(0 3 * * ? *)', retentionDays: 0}")},
+		{name: "a backup kept too long", file: acmeWith("backup: {schedule: 'cron(0 3 * * ? *)', retentionDays: 3651}")},
+		{name: "an account without a role", file: acmeWith("account: {externalId: ext-1}")},
+		{name: "an account of no role ARN", file: acmeWith("account: {roleArn: deployer}")},
+		{name: "an external ID too short", file: acmeWith("account: {roleArn: 'arn:aws:iam::210987654321:role/deployer', externalId: x}")},
 		{name: "regions without Amplify", file: snippet("  tenancy:regions: [mars-1]\n", "")},
 		{name: "a region twice", file: snippet("  tenancy:regions: [eu-west-1, eu-west-1]\n", "")},
 		{name: "movedOut not an id", file: snippet("  tenancy:movedOut: [Globex]\n", "")},
@@ -139,17 +145,17 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 			schema: true, why: "gap: uniqueness of a field across list items"},
 		{name: "two tenants of one domain", file: snippet("", "    - {id: acme, name: Acme, region: eu-west-1, domain: acme.com}\n    - {id: globex, name: Globex, region: eu-west-1, domain: www.acme.com}\n"),
 			schema: true, why: "gap: a rule across tenants"},
-		{name: "capacity for DynamoDB", file: one(acme + ", database: {minCapacity: 1}"), schema: true, why: "gap: a rule across fields (engine and capacity)"},
+		{name: "capacity for DynamoDB", file: acmeWith("database: {minCapacity: 1}"), schema: true, why: "gap: a rule across fields (engine and capacity)"},
 		{name: "a minimum above the maximum", file: aurora("minCapacity: 8, maxCapacity: 4"), schema: true, why: "gap: comparing two fields"},
-		{name: "a secret-looking variable", file: one(acme + ", environment: {DB_PASSWORD: x}"), schema: true, why: "gap: internal/secretrules' name and value rules"},
+		{name: "a secret-looking variable", file: acmeWith("environment: {DB_PASSWORD: x}"), schema: true, why: "gap: internal/secretrules' name and value rules"},
 		{name: "a secret of another namespace", file: snippet("  aws:secretKey: abc\n", ""), schema: true, why: "gap: internal/secretrules' name and value rules"},
 		{name: "a repository that is no URL", file: strings.Replace(snippet("", ""), "https://github.com/o/r", "o/r", 1),
 			schema: true, why: "gap: tenant's repository rules"},
-		{name: "a backup schedule that is no cron", file: one(acme + ", backup: {schedule: daily, retentionDays: 7}"), schema: true, why: "gap: internal/awsrules' cron rules"},
+		{name: "a backup schedule that is no cron", file: acmeWith("backup: {schedule: daily, retentionDays: 7}"), schema: true, why: "gap: internal/awsrules' cron rules"},
 		{name: "movedOut naming a deployed tenant", file: snippet("  tenancy:movedOut: [acme]\n", ""), schema: true, why: "gap: a rule across keys"},
 
 		// The schema flags what the parser lets by.
-		{name: "a null tier", file: one(acme + ", tier: null"), parser: true,
+		{name: "a null tier", file: acmeWith("tier: null"), parser: true,
 			why: "stricter: the parser reads null as left out; the editor asks to leave the key out"},
 		{name: "an encrypted branch", file: snippet("  tenancy:branch:\n    secure: v1:abc\n", ""), parser: true,
 			why: "stricter: offline commands cannot decrypt it and read the default branch instead"},

@@ -173,10 +173,7 @@ func (g *generator) key(key string, decl declaration) node {
 
 // typed is the schema of a value the parser decodes into t, at path.
 func (g *generator) typed(t reflect.Type, path string) node {
-	r, ok := ruleFor(path)
-	if ok {
-		g.markUsed(path)
-	}
+	r, _ := g.rule(path)
 	switch t.Kind() {
 	case reflect.Pointer:
 		return g.typed(t.Elem(), path)
@@ -212,8 +209,7 @@ func (g *generator) typed(t reflect.Type, path string) node {
 		return n
 	case reflect.Map:
 		n := node{"type": "object", "additionalProperties": g.typed(t.Elem(), path+".*")}
-		if kr, ok := ruleFor(path + ".*key"); ok {
-			g.markUsed(path + ".*key")
+		if kr, ok := g.rule(path + ".*key"); ok {
 			n["propertyNames"] = scalar("string", kr)
 		}
 		if c, ok := g.cap(path); ok {
@@ -245,17 +241,11 @@ func (g *generator) typed(t reflect.Type, path string) node {
 	return node{}
 }
 
-// markUsed records the rule path took.
-func (g *generator) markUsed(path string) {
-	if _, ok := rules[path]; ok {
-		g.used[path] = true
-		return
-	}
-	for k := range rules {
-		if strings.HasSuffix(path, "."+k) {
-			g.used[k] = true
-		}
-	}
+// rule is path's rule (ruleKey), recorded as used.
+func (g *generator) rule(path string) (rule, bool) {
+	k, ok := ruleKey(path)
+	g.used[k] = g.used[k] || ok
+	return rules[k], ok
 }
 
 // describe is the README description of the field at path: a tenant's

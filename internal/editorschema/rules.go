@@ -1,7 +1,9 @@
 package editorschema
 
 import (
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/amplify-tenancy/tenancy/tenant"
 )
@@ -83,23 +85,18 @@ var nonEmptyLists = []string{"network.*.securityGroupIds"}
 
 var tiers = names(tenant.TierStarter, tenant.TierStandard, tenant.TierEnterprise)
 
-// ruleFor returns the rule of path: its own, or the one whose key path
-// ends with.
-func ruleFor(path string) (rule, bool) {
-	if r, ok := rules[path]; ok {
-		return r, true
+// ruleKey is the key of path's rule: its own, or the one whose key path
+// ends with (after a dot), the first in sorted order.
+func ruleKey(path string) (string, bool) {
+	if _, ok := rules[path]; ok {
+		return path, true
 	}
-	keys := make([]string, 0, len(rules))
-	for k := range rules {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if len(path) > len(k) && path[len(path)-len(k)-1] == '.' && path[len(path)-len(k):] == k {
-			return rules[k], true
+	for _, k := range slices.Sorted(maps.Keys(rules)) {
+		if strings.HasSuffix(path, "."+k) {
+			return k, true
 		}
 	}
-	return rule{}, false
+	return "", false
 }
 
 func names[T ~string](values ...T) []string {

@@ -16,34 +16,30 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var (
-	compiled     *jsonschema.Schema
-	compiledErr  error
-	compiledOnce sync.Once
-)
-
-// schema compiles the schema the parser's tables generate now (the
+// compileSchema compiles the schema the parser's tables generate now (the
 // committed file is held equal to it by TestSchemaIsCurrent), checking it
-// against draft-07's meta-schema.
+// against draft-07's meta-schema; once per test binary.
+var compileSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	data, err := Generate(root)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft7
+	if err := c.AddResource("stack.schema.json", bytes.NewReader(data)); err != nil {
+		return nil, err
+	}
+	return c.Compile("stack.schema.json")
+})
+
+// schema is compileSchema's schema.
 func schema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	compiledOnce.Do(func() {
-		data, err := Generate(root)
-		if err != nil {
-			compiledErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft7
-		if compiledErr = c.AddResource("stack.schema.json", bytes.NewReader(data)); compiledErr != nil {
-			return
-		}
-		compiled, compiledErr = c.Compile("stack.schema.json")
-	})
-	if compiledErr != nil {
-		t.Fatal(compiledErr)
+	s, err := compileSchema()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return compiled
+	return s
 }
 
 // schemaVerdict validates a stack file's text the way an editor does: the

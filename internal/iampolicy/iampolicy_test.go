@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -149,11 +150,7 @@ func checkReasons(t *testing.T, typ, what string, m map[string]string, handlers 
 		if why == "" {
 			t.Errorf("%s: %s %s has no reason", typ, what, a)
 		}
-		found := false
-		for _, h := range handlers {
-			found = found || h == a
-		}
-		if !found {
+		if !slices.Contains(handlers, a) {
 			t.Errorf("%s: %s %s is not a permission of its handlers", typ, what, a)
 		}
 	}

@@ -64,21 +64,21 @@ func withReason(m map[string]string, reason string, actions []string) map[string
 // Needed returns the Create, Read, Update and Delete permissions the
 // deployer must have: the handlers' minus Excluded.
 func (r Row) Needed() []string {
-	return r.keep(r.Excluded, r.Create, r.Read, r.Update, r.Delete)
+	return keep(r.Excluded, r.Create, r.Read, r.Update, r.Delete)
 }
 
 // PreviewNeeded returns the Read permissions a preview must have.
 func (r Row) PreviewNeeded() []string {
-	return r.keep(r.PreviewSkips, r.keep(r.Excluded, r.Read))
+	return keep(r.PreviewSkips, keep(r.Excluded, r.Read))
 }
 
 // handlers returns every permission of every handler.
 func (r Row) handlers() []string {
-	return r.keep(nil, r.Create, r.Read, r.Update, r.Delete, r.List)
+	return keep(nil, r.Create, r.Read, r.Update, r.Delete, r.List)
 }
 
 // keep returns the distinct actions of lists not in drop.
-func (r Row) keep(drop map[string]string, lists ...[]string) []string {
+func keep(drop map[string]string, lists ...[]string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, l := range lists {
