@@ -22,7 +22,6 @@ import (
 	"github.com/amplify-tenancy/tenancy/internal/deploy"
 	"github.com/amplify-tenancy/tenancy/internal/provisioner/build"
 	"github.com/amplify-tenancy/tenancy/internal/shard"
-	"github.com/amplify-tenancy/tenancy/internal/stackconfig"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
@@ -160,15 +159,7 @@ func TestEngineFleet(t *testing.T) {
 	stacks := "single stack"
 	var lock *shard.Lock
 	if !single {
-		file, err := stackconfig.ReadFile(fleetPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fleet, err := stackconfig.Parse(file.Source())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if lock, err = shard.Assign(nil, benchEnv, fleet, maxTenants); err != nil {
+		if lock, err = shard.Assign(nil, benchEnv, parsedFleetIn(t, dir, benchEnv), maxTenants); err != nil {
 			t.Fatal(err)
 		}
 		if err := lock.Write(dir); err != nil {

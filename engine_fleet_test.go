@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -102,7 +101,7 @@ func TestEngineRunnerOverShards(t *testing.T) {
 		if got := deployedTenants(ctx, t, dir, cmd, shardName); !slices.Equal(got, want) {
 			t.Errorf("shard %s deployed %v, want %v", shardName, got, want)
 		}
-		checkStackTraces(ctx, t, dir, cmd, shardName)
+		checkStackTraces(t, shardName, exportStored(ctx, t, cmd, dir, shardName))
 	}
 
 	out = run(cli.ExitOK, "fleet", "preview", "--env", "prod", "--pulumi", pulumiCLI)
@@ -146,7 +145,10 @@ func summaryRow(t *testing.T, out, name string) []string {
 // deployedTenants returns the tenant ids of a stack's "tenants" output.
 func deployedTenants(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) []string {
 	t.Helper()
-	s := selectStack(ctx, t, dir, cmd, stack)
+	s, err := auto.SelectStackInlineSource(ctx, stack, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
+	if err != nil {
+		t.Fatal(err)
+	}
 	outs, err := s.Outputs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -160,32 +162,16 @@ func deployedTenants(ctx context.Context, t *testing.T, dir string, cmd auto.Pul
 	return ids
 }
 
-// checkStackTraces fails if a resource of stack has, in the stack trace
-// the engine keeps with it, a frame of the Automation API or gRPC: the
-// runner runs the program on its own goroutine so that the checkpoint
-// does not carry them (fleetrun.onOwnGoroutine). The Stack resource is
-// the exception: the SDK registers it before it runs the program.
-func checkStackTraces(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) {
+// checkStackTraces fails if a resource of the stack has, in the stack
+// trace the engine keeps with it, a frame of the Automation API or gRPC:
+// the runner runs the program on its own goroutine so that the checkpoint
+// does not carry them (fleetrun.onOwnGoroutine). The Stack resource is the
+// exception: the SDK registers it before it runs the program.
+func checkStackTraces(t *testing.T, stack string, deployment []byte) {
 	t.Helper()
-	s := selectStack(ctx, t, dir, cmd, stack)
-	exported, err := s.Export(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d struct {
-		Resources []struct {
-			URN        string `json:"urn"`
-			StackTrace []struct {
-				SourcePosition string `json:"sourcePosition"`
-			} `json:"stackTrace"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(exported.Deployment, &d); err != nil {
-		t.Fatal(err)
-	}
 	traced := 0
-	for _, r := range d.Resources {
-		if strings.Contains(r.URN, "::pulumi:pulumi:Stack::") {
+	for _, r := range resourcesOf(t, deployment) {
+		if r.Type == "pulumi:pulumi:Stack" {
 			continue
 		}
 		if len(r.StackTrace) > 0 {
@@ -201,14 +187,4 @@ func checkStackTraces(ctx context.Context, t *testing.T, dir string, cmd auto.Pu
 	if traced == 0 {
 		t.Errorf("stack %s: no resource has a stack trace; the check above checked nothing", stack)
 	}
-}
-
-// selectStack is an existing stack of the project in dir.
-func selectStack(ctx context.Context, t *testing.T, dir string, cmd auto.PulumiCommand, stack string) auto.Stack {
-	t.Helper()
-	s, err := auto.SelectStackInlineSource(ctx, stack, stackconfig.Project, deploy.Program, auto.WorkDir(dir), auto.Pulumi(cmd))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

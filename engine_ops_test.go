@@ -96,6 +96,10 @@ type stateResource struct {
 	Protect  bool           `json:"protect"`
 	Provider string         `json:"provider"`
 	Outputs  map[string]any `json:"outputs"`
+	// StackTrace is where the program registered the resource.
+	StackTrace []struct {
+		SourcePosition string `json:"sourcePosition"`
+	} `json:"stackTrace"`
 }
 
 // resources returns the resources in state by URN.

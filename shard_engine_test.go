@@ -118,10 +118,7 @@ func TestEngineShardStacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fleetStack.SetAllConfig(ctx, auto.ConfigMap{
-		"tenancy:accessToken":       {Value: sentinelToken, Secret: true},
-		"tenancy:basicAuthPassword": {Value: sentinelBasicAuth, Secret: true},
-	}); err != nil {
+	if err := fleetStack.SetAllConfig(ctx, engineSecrets()); err != nil {
 		t.Fatal(err)
 	}
 	fleetFile, err := stackconfig.ReadFile(filepath.Join(dir, "Pulumi.dev.yaml"))
